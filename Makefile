@@ -1,0 +1,45 @@
+# tnr-graph: `make run` sets up, loads the sample into the embedded store and serves the app;
+# `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TNR := $(VENV)/bin/tnr
+DB ?= data/tnr.lbug
+PORT ?= 8501
+
+.PHONY: setup sample run test lint docs templates neo4j-start neo4j-stop clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+sample: setup
+	$(TNR) ingest data/sample --db $(DB)
+
+run: sample
+	$(TNR) app --db $(DB) --port $(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check graph ingest tests app.py scripts bench
+
+docs: setup
+	$(TNR) schema markdown --write docs/schema.md
+
+templates: setup
+	$(TNR) template data/templates
+
+neo4j-start: setup
+	$(PY) scripts/neo4j.py start
+
+neo4j-stop:
+	$(PY) scripts/neo4j.py stop
+
+clean:
+	rm -rf $(DB) $(DB).lock $(DB).wal rejects.jsonl .pytest_cache

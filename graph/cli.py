@@ -1,0 +1,201 @@
+"""The ``tnr`` command line: a thin layer over ``graph`` and ``ingest``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph import output
+from graph.queries import QueryError, bind, get_query, load_library, parse_cli_params, run_query
+from graph.schema import ladybug_ddl, load_schema, neo4j_constraints, schema_markdown
+from graph.store import BACKENDS, default_backend, default_db, open_store
+from graph.store.base import StoreError
+
+app = typer.Typer(help="tnr-graph: a knowledge graph of transnational repression.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+console = Console(stderr=True, soft_wrap=True)
+ROOT = Path(__file__).resolve().parent.parent
+
+DbOpt = typer.Option(None, "--db", help="Ladybug database path (embedded backend). Env: TNR_DB.", show_default=False)
+BackendOpt = typer.Option(None, "--backend", help=f"{' or '.join(BACKENDS)}. Env: TNR_BACKEND (default embedded).")
+FormatOpt = typer.Option("table", "--format", "-f", help="table, csv or json.")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def _store(db: Path | None, backend: str | None, write: bool = False):
+    try:
+        return open_store(db or default_db(), write=write, backend=backend or default_backend())
+    except StoreError as e:
+        _fail(str(e))
+
+
+def _emit(df, fmt: str, title: str | None = None) -> None:
+    if fmt == "json":
+        typer.echo(output.to_json(df))
+    elif fmt == "csv":
+        typer.echo(output.to_csv(df), nl=False)
+    elif fmt == "table":
+        Console().print(output.to_rich_table(df, title))
+    else:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(output.FORMATS)}")
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders: reference .jsonl files, a bundle folder or .xlsx."),
+    db: Path | None = DbOpt,
+    backend: str | None = BackendOpt,
+    rejects: Path = typer.Option(Path("rejects.jsonl"), "--rejects", help="Where rejected records go (JSON Lines)."),
+    source_type: str | None = typer.Option(None, "--source-type", help="cases, companies, un_reports or bundle."),
+    keep_private_names: bool = typer.Option(False, "--keep-private-names",
+                                            help="Store real names of non-public persons (default: pseudonymise)."),
+):
+    """Load files into the graph. Bad records go to the rejects file; the rest still load."""
+    from ingest.batch import write_rejects
+    from ingest.pipeline import IngestError
+    from ingest.pipeline import ingest as run_ingest
+
+    store = _store(db, backend, write=True)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=False) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task({"read": "reading files", "write": "writing graph"}[stage], total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            report = run_ingest(store, paths, source_type, keep_private_names, progress)
+        counts = store.counts()
+    except (IngestError, StoreError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    for f in report.files:
+        console.print(f"{f.path} ({f.source_type}): {f.records} records, {f.records - f.rejected} loaded, "
+                      f"{f.rejected} rejected")
+    console.print(f"graph: {sum(counts['nodes'].values())} nodes, {sum(counts['relationships'].values())} relationships")
+    if report.rejects:
+        write_rejects(report.rejects, rejects)
+        for r in report.rejects[:10]:
+            console.print(f"[yellow]rejected[/yellow] {r}")
+        if len(report.rejects) > 10:
+            console.print(f"... and {len(report.rejects) - 10} more")
+        _fail(f"{report.rejected} record(s) rejected; details in {rejects}", code=1)
+
+
+@app.command()
+def stats(db: Path | None = DbOpt, backend: str | None = BackendOpt, fmt: str = FormatOpt):
+    """Counts of nodes per label and relationships per type."""
+    store = _store(db, backend)
+    try:
+        counts = store.counts()
+    except StoreError as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    if fmt == "json":
+        typer.echo(json.dumps(counts, indent=2))
+        return
+    import pandas as pd
+
+    rows = [("node", k, v) for k, v in counts["nodes"].items()] + [
+        ("relationship", k, v) for k, v in counts["relationships"].items()]
+    _emit(pd.DataFrame(rows, columns=["kind", "name", "count"]), fmt, "tnr-graph")
+
+
+@app.command()
+def queries(fmt: str = FormatOpt):
+    """List the named queries with their parameters."""
+    import pandas as pd
+
+    rows = [(q.name, q.description, ", ".join(f"{p.name}:{p.type}={p.default}" for p in q.parameters.values()))
+            for q in load_library().values()]
+    _emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt)
+
+
+@app.command()
+def query(
+    name: str = typer.Argument(..., help="Query name (see `tnr queries`)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE, repeatable."),
+    db: Path | None = DbOpt,
+    backend: str | None = BackendOpt,
+    fmt: str = FormatOpt,
+):
+    """Run a named query from queries/."""
+    try:
+        params = parse_cli_params(param)
+        bind(get_query(name), params)
+    except QueryError as e:
+        _fail(str(e))
+    store = _store(db, backend)
+    try:
+        df = run_query(store, name, params)
+    except (QueryError, StoreError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    _emit(df, fmt, name)
+
+
+@app.command()
+def schema(
+    what: str = typer.Argument("markdown", help="markdown, ladybug (DDL) or neo4j (constraints)."),
+    write: Path | None = typer.Option(None, "--write", help="Write to this file instead of stdout."),
+):
+    """Print what the schema generates."""
+    s = load_schema()
+    text = {"markdown": lambda: schema_markdown(s),
+            "ladybug": lambda: ";\n".join(ladybug_ddl(s)) + ";\n",
+            "neo4j": lambda: ";\n".join(neo4j_constraints(s)) + ";\n"}.get(what)
+    if text is None:
+        _fail(f"unknown schema output {what!r}")
+    if write:
+        write.write_text(text(), encoding="utf-8")
+    else:
+        typer.echo(text(), nl=False)
+
+
+@app.command()
+def template(out: Path = typer.Argument(Path("data/templates"), help="Folder to write the bundle template to.")):
+    """Write the spreadsheet bundle template (one CSV per sheet and one .xlsx)."""
+    from ingest.templates import write_templates
+
+    for path in write_templates(out):
+        console.print(f"wrote {path}")
+
+
+@app.command(name="app")
+def run_app(
+    db: Path | None = DbOpt,
+    backend: str | None = BackendOpt,
+    port: int = typer.Option(8501, "--port"),
+):
+    """Start the Streamlit app on localhost."""
+    env = dict(os.environ)
+    env["TNR_DB"] = str((db or default_db()).resolve())
+    env["TNR_BACKEND"] = backend or default_backend()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    console.print(f"serving on http://127.0.0.1:{port}")
+    raise typer.Exit(subprocess.call(cmd, env=env, cwd=ROOT))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

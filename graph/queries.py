@@ -1,0 +1,191 @@
+"""The query library: ``queries/*.cypher`` files with a YAML metadata header in ``//`` comments.
+
+A header names the query and declares its parameters (type, default, description) and result
+columns. ``order_by`` makes the runner sort the result the same way on every backend; ``sort_lists``
+names list columns whose items come back in no fixed order. A file ``NAME.<dialect>.cypher`` beside
+``NAME.cypher`` replaces the body for that dialect (``ladybug`` or ``neo4j``); its header is ignored.
+
+Parameters always travel as query parameters, never as text pasted into Cypher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from graph.store.base import Store
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+PARAM_TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
+
+
+class QueryError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: Any = None
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str
+    text: str
+    path: Path
+    parameters: dict[str, Param] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    order_by: tuple[str, ...] = ()
+    sort_lists: tuple[str, ...] = ()
+    variants: dict[str, str] = field(default_factory=dict)
+
+    def text_for(self, dialect: str) -> str:
+        return self.variants.get(dialect, self.text)
+
+
+def split_header(source: str, path: Path) -> tuple[dict[str, Any], str]:
+    """The YAML in the leading ``//`` comment lines, and the Cypher body after them."""
+    header, body = [], []
+    lines = source.splitlines()
+    i = 0
+    while i < len(lines) and (lines[i].startswith("//") or not lines[i].strip()):
+        header.append(lines[i][3:] if lines[i].startswith("// ") else lines[i][2:])
+        i += 1
+    body = lines[i:]
+    try:
+        meta = yaml.safe_load("\n".join(header)) or {}
+    except yaml.YAMLError as e:
+        raise QueryError(f"{path}: header is not valid YAML: {e}") from None
+    if not isinstance(meta, dict):
+        raise QueryError(f"{path}: header must be a YAML mapping")
+    return meta, "\n".join(body).strip()
+
+
+def parse_query_file(path: Path) -> Query:
+    meta, body = split_header(path.read_text(encoding="utf-8"), path)
+    for key in ("name", "description", "columns"):
+        if key not in meta:
+            raise QueryError(f"{path}: header lacks {key!r}")
+    if meta["name"] != path.stem:
+        raise QueryError(f"{path}: name {meta['name']!r} differs from the file name")
+    params = {}
+    for name, spec in (meta.get("parameters") or {}).items():
+        spec = spec or {}
+        ptype = spec.get("type", "string")
+        if ptype not in PARAM_TYPES:
+            raise QueryError(f"{path}: parameter {name}: unknown type {ptype!r}")
+        params[name] = Param(name, ptype, spec.get("default"), spec.get("description", ""),
+                             bool(spec.get("required", "default" not in spec)))
+    columns = {str(k): str(v or "") for k, v in meta["columns"].items()}
+    variants = {}
+    for v in path.parent.glob(f"{path.stem}.*.cypher"):
+        variants[v.name.split(".")[-2]] = split_header(v.read_text(encoding="utf-8"), v)[1]
+    return Query(meta["name"], " ".join(str(meta["description"]).split()), body, path, params, columns,
+                 tuple(meta.get("order_by") or ()), tuple(meta.get("sort_lists") or ()), variants)
+
+
+@lru_cache(maxsize=4)
+def load_library(directory: Path = QUERIES_DIR) -> dict[str, Query]:
+    """Every canonical query in ``directory`` (dialect variants are attached to their query)."""
+    out = {}
+    for path in sorted(directory.glob("*.cypher")):
+        if path.stem.count(".") == 0:
+            q = parse_query_file(path)
+            out[q.name] = q
+    return out
+
+
+def get_query(name: str, directory: Path = QUERIES_DIR) -> Query:
+    lib = load_library(directory)
+    if name not in lib:
+        raise QueryError(f"no query named {name!r}; `tnr queries` lists them: {', '.join(lib)}")
+    return lib[name]
+
+
+def coerce(param: Param, raw: Any) -> Any:
+    """A parameter value of the declared type, from a CLI string or a Python value.
+
+    >>> coerce(Param("year", "int"), "2019")
+    2019
+    >>> coerce(Param("states", "list"), "RW, CN")
+    ['RW', 'CN']
+    """
+    if raw is None:
+        return None
+    if param.type == "list":
+        return raw if isinstance(raw, list) else [x.strip() for x in str(raw).split(",") if x.strip()]
+    if param.type == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).lower() in ("true", "yes", "1"):
+            return True
+        if str(raw).lower() in ("false", "no", "0"):
+            return False
+        raise QueryError(f"parameter {param.name}: expected true/false, got {raw!r}")
+    try:
+        return PARAM_TYPES[param.type](raw)
+    except (TypeError, ValueError):
+        raise QueryError(f"parameter {param.name}: expected {param.type}, got {raw!r}") from None
+
+
+def bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(given) - set(query.parameters)
+    if unknown:
+        raise QueryError(f"{query.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
+                         f"it takes {', '.join(query.parameters) or 'none'}")
+    out = {}
+    for name, p in query.parameters.items():
+        if name in given:
+            out[name] = coerce(p, given[name])
+        elif p.required:
+            raise QueryError(f"{query.name}: parameter {name} is required ({p.description})")
+        else:
+            out[name] = coerce(p, p.default)
+    return out
+
+
+def parse_cli_params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise QueryError(f"--param {pair!r}: expected NAME=VALUE")
+        k, v = pair.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+def _sort_key(value: Any) -> tuple:
+    return (value is None, str(type(value)), value if value is not None else 0)
+
+
+def normalise(query: Query, df: pd.DataFrame) -> pd.DataFrame:
+    """Sort list cells named in ``sort_lists`` and rows by ``order_by`` (a leading '-' is descending)."""
+    for col in query.sort_lists:
+        if col in df:
+            df[col] = [sorted(v, key=_sort_key) if isinstance(v, list) else v for v in df[col]]
+    if query.order_by and len(df):
+        for spec in reversed(query.order_by):
+            col, desc = spec.lstrip("-"), spec.startswith("-")
+            order = sorted(range(len(df)), key=lambda i: _sort_key(df[col].iloc[i]), reverse=desc)
+            df = df.iloc[order].reset_index(drop=True)
+    return df
+
+
+def run_query(store: Store, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run a library query on any store; the result has exactly the declared columns."""
+    query = get_query(name)
+    bound = bind(query, params or {})
+    df = store.query(query.text_for(store.dialect), bound)
+    if list(df.columns) != list(query.columns):
+        raise QueryError(f"{query.name}: returned columns {list(df.columns)}, header declares {list(query.columns)}")
+    return normalise(query, df)

@@ -1,0 +1,224 @@
+"""The schema, declared once in ``schema.yaml``, and everything generated from it.
+
+>>> s = load_schema()
+>>> s.nodes["Country"].key
+'iso2'
+>>> s.rels["SUPPLIED"].to_labels
+('Country', 'Organization')
+>>> ladybug_ddl(s)[0]
+'CREATE NODE TABLE IF NOT EXISTS Country(iso2 STRING, name STRING, region STRING, PRIMARY KEY(iso2))'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, create_model, field_validator
+
+SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
+TYPES = ("STRING", "INT64", "DOUBLE", "BOOL", "STRING[]")
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    type: str
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    props: dict[str, Prop]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    from_labels: tuple[str, ...]
+    to_labels: tuple[str, ...]
+    props: dict[str, Prop]
+    description: str = ""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(a, b) for a in self.from_labels for b in self.to_labels]
+
+
+@dataclass(frozen=True)
+class Tactic:
+    code: str
+    label: str
+    physical: bool
+
+
+@dataclass(frozen=True)
+class Schema:
+    nodes: dict[str, NodeType]
+    rels: dict[str, RelType]
+    tactics: dict[str, Tactic] = field(default_factory=dict)
+
+    def node(self, label: str) -> NodeType:
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise KeyError(f"unknown node label {label!r}; known: {', '.join(self.nodes)}") from None
+
+    def rel(self, rel_type: str) -> RelType:
+        try:
+            return self.rels[rel_type]
+        except KeyError:
+            raise KeyError(f"unknown relationship type {rel_type!r}; known: {', '.join(self.rels)}") from None
+
+
+def _props(spec: dict[str, Any] | None) -> dict[str, Prop]:
+    props = {}
+    for name, p in (spec or {}).items():
+        if p["type"] not in TYPES:
+            raise ValueError(f"schema: property {name}: unknown type {p['type']}")
+        props[name] = Prop(
+            name=name,
+            type=p["type"],
+            required=bool(p.get("required", False)),
+            enum=tuple(p["enum"]) if "enum" in p else None,
+            pattern=p.get("pattern"),
+            description=p.get("description", ""),
+        )
+    return props
+
+
+@cache
+def load_schema(path: Path = SCHEMA_FILE) -> Schema:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    nodes = {}
+    for label, spec in raw["nodes"].items():
+        props = _props(spec["properties"])
+        if spec["key"] not in props:
+            raise ValueError(f"schema: {label}: key {spec['key']} is not a property")
+        nodes[label] = NodeType(label, spec["key"], props, " ".join(spec.get("description", "").split()))
+    common = _props(raw.get("relationship_common_properties"))
+    rels = {}
+    for rtype, spec in raw["relationships"].items():
+        for label in spec["from"] + spec["to"]:
+            if label not in nodes:
+                raise ValueError(f"schema: {rtype}: unknown label {label}")
+        props = {**_props(spec.get("properties")), **common}
+        rels[rtype] = RelType(rtype, tuple(spec["from"]), tuple(spec["to"]), props, spec.get("description", ""))
+    tactics = {code: Tactic(code, t["label"], bool(t["physical"])) for code, t in raw["tactics"].items()}
+    return Schema(nodes, rels, tactics)
+
+
+# --- Ladybug DDL ------------------------------------------------------------------------------
+
+
+def ladybug_ddl(schema: Schema) -> list[str]:
+    """CREATE statements for every node and relationship table (idempotent)."""
+    stmts = []
+    for n in schema.nodes.values():
+        cols = ", ".join(f"{p.name} {p.type}" for p in n.props.values())
+        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {n.label}({cols}, PRIMARY KEY({n.key}))")
+    for r in schema.rels.values():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in r.pairs())
+        cols = "".join(f", {p.name} {p.type}" for p in r.props.values())
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {r.type}({pairs}{cols})")
+    return stmts
+
+
+# --- Neo4j constraints and indexes ------------------------------------------------------------
+
+
+def neo4j_constraints(schema: Schema) -> list[str]:
+    """Named, idempotent uniqueness constraints on every key, plus lookup indexes (Community edition)."""
+    stmts = []
+    for n in schema.nodes.values():
+        stmts.append(
+            f"CREATE CONSTRAINT {n.label.lower()}_{n.key}_unique IF NOT EXISTS "
+            f"FOR (n:{n.label}) REQUIRE n.{n.key} IS UNIQUE"
+        )
+    for n in schema.nodes.values():
+        if "name" in n.props and n.key != "name":
+            stmts.append(f"CREATE INDEX {n.label.lower()}_name IF NOT EXISTS FOR (n:{n.label}) ON (n.name)")
+    stmts.append("CREATE INDEX incident_year IF NOT EXISTS FOR (n:Incident) ON (n.year)")
+    return stmts
+
+
+# --- Validation ---------------------------------------------------------------------------------
+
+_PY_TYPES: dict[str, Any] = {"STRING": str, "INT64": int, "DOUBLE": float, "BOOL": bool, "STRING[]": list[str]}
+
+
+def _annotation(p: Prop) -> Any:
+    base = Literal[p.enum] if p.enum else _PY_TYPES[p.type]  # type: ignore[valid-type]
+    return base if p.required else Optional[base]
+
+
+def _model(name: str, props: dict[str, Prop]) -> type[BaseModel]:
+    fields = {p.name: (_annotation(p), ... if p.required else None) for p in props.values()}
+    patterns = {p.name: re.compile(p.pattern) for p in props.values() if p.pattern}
+
+    def check_patterns(cls, v, info):
+        rx = patterns.get(info.field_name)
+        if v is not None and rx and not rx.match(v):
+            raise ValueError(f"does not match {rx.pattern}")
+        return v
+
+    validators = {}
+    if patterns:
+        validators["check_patterns"] = field_validator(*patterns)(classmethod(check_patterns))
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True),
+        __validators__=validators,
+        **fields,
+    )
+
+
+@cache
+def node_model(label: str) -> type[BaseModel]:
+    """A pydantic model validating a record of ``label``'s properties."""
+    return _model(f"{label}Record", load_schema().node(label).props)
+
+
+@cache
+def rel_model(rel_type: str) -> type[BaseModel]:
+    return _model(f"{rel_type}Record", load_schema().rel(rel_type).props)
+
+
+# --- Docs ---------------------------------------------------------------------------------------
+
+
+def schema_markdown(schema: Schema) -> str:
+    out = [
+        "# Schema",
+        "",
+        "Generated from `graph/schema.yaml` by `tnr schema --markdown`; do not edit by hand.",
+        "",
+        "## Nodes",
+        "",
+    ]
+    for n in schema.nodes.values():
+        out += [f"### {n.label}", "", n.description, "", f"Key: `{n.key}` (unique).", ""]
+        out += ["| property | type | required | allowed values / pattern | description |", "|---|---|---|---|---|"]
+        for p in n.props.values():
+            allowed = ", ".join(p.enum) if p.enum else (f"`{p.pattern}`" if p.pattern else "")
+            out.append(f"| {p.name} | {p.type} | {'yes' if p.required else ''} | {allowed} | {p.description} |")
+        out.append("")
+    out += ["## Relationships", "", "| type | from | to | properties | description |", "|---|---|---|---|---|"]
+    for r in schema.rels.values():
+        props = ", ".join(
+            f"{p.name}" + (f" ({'/'.join(p.enum)})" if p.enum else "") for p in r.props.values()
+        )
+        out.append(f"| {r.type} | {', '.join(r.from_labels)} | {', '.join(r.to_labels)} | {props} | {r.description} |")
+    out += ["", "## Tactics", "", "| code | label | physical |", "|---|---|---|"]
+    for t in schema.tactics.values():
+        out.append(f"| {t.code} | {t.label} | {'yes' if t.physical else 'no'} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,74 @@
+"""What every backend offers: read Cypher into a DataFrame, upsert batches, count."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import pandas as pd
+
+from graph.schema import Schema, load_schema
+
+
+class StoreError(RuntimeError):
+    """A store problem with a message fit for a user (no traceback needed)."""
+
+
+class Store(ABC):
+    backend: str = "?"
+    dialect: str = "cypher"
+
+    def __init__(self, schema: Schema | None = None):
+        self.schema = schema or load_schema()
+
+    # reads -------------------------------------------------------------------------------------
+    @abstractmethod
+    def rows(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        """Run a read query; return column names and rows of plain Python values."""
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        columns, rows = self.rows(cypher, params)
+        return pd.DataFrame(rows, columns=columns)
+
+    # writes ------------------------------------------------------------------------------------
+    @abstractmethod
+    def ensure_schema(self) -> None: ...
+
+    @abstractmethod
+    def upsert_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        """Merge nodes on the label's key; set each non-null property (nulls keep what is there)."""
+
+    @abstractmethod
+    def upsert_rels(self, rel_type: str, from_label: str, to_label: str, rows: list[dict[str, Any]]) -> None:
+        """Merge relationships; each row has ``_from`` and ``_to`` keys plus properties."""
+
+    def begin(self) -> None:  # noqa: B027 - backends without a long transaction keep these no-ops
+        pass
+
+    def commit(self) -> None:  # noqa: B027
+        pass
+
+    def rollback(self) -> None:  # noqa: B027
+        pass
+
+    # counts ------------------------------------------------------------------------------------
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per label and relationships per type, every schema name present (0 if none)."""
+        nodes = {}
+        for label in self.schema.nodes:
+            _, r = self.rows(f"MATCH (n:{label}) RETURN count(n) AS c")
+            nodes[label] = int(r[0][0])
+        rels = {}
+        for rtype in self.schema.rels:
+            _, r = self.rows(f"MATCH ()-[r:{rtype}]->() RETURN count(r) AS c")
+            rels[rtype] = int(r[0][0])
+        return {"nodes": nodes, "relationships": rels}
+
+    def close(self) -> None:  # noqa: B027 - optional for backends
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,69 @@
+"""A lock file beside the embedded database, so readers never see a half-written graph.
+
+Ladybug itself does not keep a reader out while another process writes (nor a writer while
+readers are open), so every process takes an advisory ``flock`` on ``<db>.lock`` first:
+shared for readers, exclusive for the one writer. A reader that cannot get its lock within
+the timeout gets :class:`IngestInProgress` rather than a crash.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+
+
+class IngestInProgress(RuntimeError):
+    pass
+
+
+class DatabaseBusy(RuntimeError):
+    pass
+
+
+class DbLock:
+    def __init__(self, db_path: Path, exclusive: bool, timeout: float):
+        self.path = Path(f"{db_path}.lock")
+        self.exclusive = exclusive
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        mode = (fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, mode)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    if self.exclusive:
+                        raise DatabaseBusy(
+                            f"{self.path.with_suffix('')}: another process is using the database "
+                            f"(waited {self.timeout:g}s); close the app or wait for the other ingest"
+                        ) from None
+                    raise IngestInProgress(
+                        f"{self.path.with_suffix('')}: ingest in progress; try again when it finishes"
+                    ) from None
+                time.sleep(0.05)
+        if self.exclusive:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()

@@ -1,0 +1,116 @@
+"""A batch of validated nodes and relationships, merged in memory before it is written."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.schema import Schema, load_schema, node_model, rel_model
+
+
+@dataclass
+class Reject:
+    file: str
+    line: int | str
+    field: str | None
+    reason: str
+    record: Any
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" + (f" field {self.field}" if self.field else "")
+        return f"{where}: {self.reason}"
+
+
+class RecordError(ValueError):
+    """A record cannot be loaded; carries the field it failed on."""
+
+    def __init__(self, field: str | None, reason: str):
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def _merge(into: dict[str, Any], props: dict[str, Any]) -> None:
+    for k, v in props.items():
+        if v is None:
+            continue
+        if isinstance(v, list) and isinstance(into.get(k), list):
+            into[k] = into[k] + [x for x in v if x not in into[k]]
+        else:
+            into[k] = v
+
+
+def _validate(model, what: str, props: dict[str, Any], path: str | None) -> dict[str, Any]:
+    try:
+        return model(**props).model_dump()
+    except ValidationError as e:
+        err = e.errors()[0]
+        name = ".".join(str(x) for x in err["loc"])
+        raise RecordError(path or f"{what}.{name}", f"{what}.{name}: {err['msg']} (got {err.get('input')!r})") from None
+
+
+@dataclass
+class RecordGraph:
+    """The nodes and relationships one input record maps to, validated against the schema."""
+
+    schema: Schema = field(default_factory=load_schema)
+    nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    rels: list[tuple[str, str, str, str, str, dict[str, Any]]] = field(default_factory=list)
+
+    def node(self, label: str, props: dict[str, Any], path: str | None = None) -> str:
+        """Add a node; return its key. ``path`` names the input field for error messages."""
+        clean = _validate(node_model(label), label, props, path)
+        self.nodes.append((label, clean))
+        return clean[self.schema.node(label).key]
+
+    def rel(self, rel_type: str, from_label: str, from_key: str, to_label: str, to_key: str,
+            props: dict[str, Any] | None = None, path: str | None = None) -> None:
+        rt = self.schema.rel(rel_type)
+        if from_label not in rt.from_labels or to_label not in rt.to_labels:
+            raise RecordError(path or rel_type, f"{rel_type} cannot go from {from_label} to {to_label}")
+        clean = _validate(rel_model(rel_type), rel_type, props or {}, path)
+        self.rels.append((rel_type, from_label, from_key, to_label, to_key, clean))
+
+
+@dataclass
+class Batch:
+    """Everything one ingest will write, deduplicated on node keys and relationship endpoints."""
+
+    schema: Schema = field(default_factory=load_schema)
+    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+    rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict))
+    rejects: list[Reject] = field(default_factory=list)
+    records: int = 0
+
+    def add(self, rg: RecordGraph) -> None:
+        for label, props in rg.nodes:
+            key = props[self.schema.node(label).key]
+            _merge(self.nodes[label].setdefault(key, {}), props)
+        for rtype, fl, fk, tl, tk, props in rg.rels:
+            _merge(self.rels[(rtype, fl, tl)].setdefault((fk, tk), {}), props)
+
+    def has_node(self, label: str, key: str) -> bool:
+        return key in self.nodes.get(label, {})
+
+    def node_rows(self, label: str) -> list[dict[str, Any]]:
+        return [self.nodes[label][k] for k in sorted(self.nodes.get(label, {}))]
+
+    def rel_rows(self, key: tuple[str, str, str]) -> list[dict[str, Any]]:
+        rows = self.rels.get(key, {})
+        return [{"_from": f, "_to": t, **rows[(f, t)]} for f, t in sorted(rows)]
+
+    def size(self) -> int:
+        return sum(len(v) for v in self.nodes.values()) + sum(len(v) for v in self.rels.values())
+
+
+def write_rejects(rejects: list[Reject], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for r in rejects:
+            f.write(json.dumps(asdict(r), ensure_ascii=False, default=str) + "\n")

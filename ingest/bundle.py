@@ -1,0 +1,189 @@
+"""The spreadsheet bundle: one CSV per node label plus ``relationships.csv``, or the same as sheets of
+one .xlsx workbook. Columns are the schema's property names; see ``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graph import ids
+from graph.countries import UnknownCountry, country_name, region_of, resolve_country
+from graph.schema import Prop, Schema, load_schema
+from ingest.batch import RecordError, RecordGraph
+from ingest.common import Context, parse_date, sourced, web_sources
+
+LIST_SEPARATOR = ";"
+REL_SHEET = "relationships"
+REL_COLUMNS = ("type", "from_label", "from_id", "to_label", "to_id")
+EXTRA_NODE_COLUMNS = ("source_urls",)
+_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+def sheet_names(schema: Schema | None = None) -> list[str]:
+    return [*(schema or load_schema()).nodes, REL_SHEET]
+
+
+def convert(prop: Prop, raw: Any) -> Any:
+    """A spreadsheet cell as the property's type; empty cells are None.
+
+    >>> convert(Prop("aliases", "STRING[]"), "Gamma; FinFisher GmbH")
+    ['Gamma', 'FinFisher GmbH']
+    >>> convert(Prop("physical", "BOOL"), "Yes")
+    True
+    """
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if text == "" or text.lower() == "nan":
+        return None
+    if prop.type == "STRING[]":
+        return [x.strip() for x in text.split(LIST_SEPARATOR) if x.strip()] or None
+    if prop.type == "BOOL":
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise RecordError(prop.name, f"{prop.name}: expected yes/no or true/false, got {text!r}")
+    if prop.type == "INT64":
+        try:
+            return int(float(text)) if float(text).is_integer() else int(text)
+        except ValueError:
+            raise RecordError(prop.name, f"{prop.name}: expected a whole number, got {text!r}") from None
+    if prop.type == "DOUBLE":
+        try:
+            return float(text)
+        except ValueError:
+            raise RecordError(prop.name, f"{prop.name}: expected a number, got {text!r}") from None
+    return text
+
+
+def _derived_key(label: str, props: dict[str, Any], ctx: Context) -> str | None:
+    name = props.get("name")
+    if label == "Company" and name:
+        return ctx.resolve_company(name)[0]
+    if label == "Person" and name:
+        return ids.person_id(name) if props.get("public_figure") or ctx.keep_private_names else ids.private_person_id(name)
+    if label == "Organization" and name:
+        return ids.organization_id(name, props.get("country"))
+    if label == "Source" and props.get("url"):
+        return ids.web_source_id(props["url"])
+    if label == "AccountabilityAction" and props.get("kind"):
+        return "action-" + ids.short_hash(*(str(props.get(k)) for k in ("kind", "date", "body", "against")))
+    return None
+
+
+def map_node_row(label: str, row: dict[str, Any], ctx: Context) -> RecordGraph:
+    schema = load_schema()
+    node = schema.node(label)
+    rg = RecordGraph()
+    unknown = set(row) - set(node.props) - set(EXTRA_NODE_COLUMNS)
+    if unknown:
+        col = sorted(unknown)[0]
+        raise RecordError(col, f"{col}: not a property of {label} (allowed: {', '.join(node.props)})")
+    props = {name: convert(p, row.get(name)) for name, p in node.props.items()}
+    urls = [u.strip() for u in str(row.get("source_urls") or "").split(LIST_SEPARATOR) if u.strip()]
+    if label == "Country":
+        try:
+            props["iso2"] = resolve_country(props["iso2"] or props["name"] or "")
+        except UnknownCountry as e:
+            raise RecordError("iso2", f"iso2: {e}") from None
+        props["name"] = props["name"] or country_name(props["iso2"])
+        props["region"] = props["region"] or region_of(props["iso2"])
+    if label == "Incident" and props.get("date") and not props.get("year"):
+        props.update({k: v for k, v in parse_date(props["date"], "date").items() if props.get(k) is None})
+    if label == "Company" and props.get("hq_country"):
+        try:
+            props["hq_country"] = resolve_country(props["hq_country"])
+        except UnknownCountry as e:
+            raise RecordError("hq_country", f"hq_country: {e}") from None
+    if label == "Person" and props.get("name") and not (props.get("public_figure") or ctx.keep_private_names):
+        props["id"] = props.get("id") or ids.private_person_id(props["name"])
+        props["name"], props["pseudonymised"] = ids.pseudonym(props["name"]), True
+    if not props.get(node.key):
+        props[node.key] = _derived_key(label, props, ctx)
+        if not props[node.key]:
+            raise RecordError(node.key, f"{node.key}: required (and cannot be derived from this row)")
+    key = rg.node(label, props)
+    if label != "Source":
+        web_sources(rg, [{"url": u} for u in urls], "source_urls")
+        sourced(rg, ctx, label, key, urls)
+    return rg
+
+
+def _endpoint(label: str, value: Any, field: str) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise RecordError(field, f"{field}: required")
+    if label == "Country":
+        try:
+            return resolve_country(text)
+        except UnknownCountry as e:
+            raise RecordError(field, f"{field}: {e}") from None
+    return text
+
+
+def map_rel_row(row: dict[str, Any], ctx: Context) -> RecordGraph:
+    schema = load_schema()
+    rg = RecordGraph()
+    rtype = str(row.get("type") or "").strip()
+    if rtype not in schema.rels:
+        raise RecordError("type", f"type: unknown relationship type {rtype!r}")
+    rel = schema.rels[rtype]
+    fl, tl = str(row.get("from_label") or "").strip(), str(row.get("to_label") or "").strip()
+    if fl not in rel.from_labels:
+        raise RecordError("from_label", f"from_label: {rtype} starts at {'/'.join(rel.from_labels)}, not {fl!r}")
+    if tl not in rel.to_labels:
+        raise RecordError("to_label", f"to_label: {rtype} ends at {'/'.join(rel.to_labels)}, not {tl!r}")
+    props = {}
+    for name, value in row.items():
+        if name in REL_COLUMNS:
+            continue
+        if name in rel.props:
+            props[name] = convert(rel.props[name], value)
+        elif convert(Prop(name, "STRING"), value) is not None:
+            raise RecordError(name, f"{name}: not a property of {rtype}")
+    props["source_record"] = props.get("source_record") or f"{ctx.file_source}:{ctx.record_ref}"
+    rg.rel(rtype, fl, _endpoint(fl, row.get("from_id"), "from_id"), tl, _endpoint(tl, row.get("to_id"), "to_id"), props)
+    return rg
+
+
+def read_csv_dir(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
+    """(sheet, file, line, row) for every data row of the bundle's CSV files, nodes before relationships."""
+    for sheet in sheet_names():
+        f = path / f"{sheet}.csv"
+        if not f.exists():
+            continue
+        with f.open(newline="", encoding="utf-8-sig") as fh:
+            for i, row in enumerate(csv.DictReader(fh), start=2):
+                yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
+
+
+def read_xlsx(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    for sheet in sheet_names():
+        if sheet not in wb.sheetnames:
+            continue
+        rows = wb[sheet].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        for i, values in enumerate(rows, start=2):
+            if values is None or all(v is None for v in values):
+                continue
+            yield sheet, path, i, {h: v for h, v in zip(header, values) if h}
+
+
+def is_bundle_dir(path: Path) -> bool:
+    return path.is_dir() and any((path / f"{s}.csv").exists() for s in sheet_names())
+
+
+def template_rows() -> dict[str, list[str]]:
+    """Column headers for each sheet of the bundle template."""
+    schema = load_schema()
+    heads = {label: [*n.props, *EXTRA_NODE_COLUMNS] for label, n in schema.nodes.items()}
+    rel_props = sorted({p for r in schema.rels.values() for p in r.props})
+    heads[REL_SHEET] = [*REL_COLUMNS, *rel_props]
+    return heads

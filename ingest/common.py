@@ -1,0 +1,99 @@
+"""Pieces every input format uses: countries, persons, companies, sources, partial dates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import ids
+from graph.countries import UnknownCountry, country_name, region_of, resolve_country
+from ingest.batch import RecordError, RecordGraph
+
+DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_date(value: Any, path: str) -> dict[str, Any]:
+    """A partial ISO date: ``{'date', 'date_precision', 'year', 'month'}`` (all None for no date)."""
+    if value in (None, ""):
+        return {"date": None, "date_precision": None, "year": None, "month": None}
+    m = DATE_RX.match(str(value).strip())
+    if not m:
+        raise RecordError(path, f"{path}: not a date YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})")
+    y, mo, d = m.groups()
+    if mo and not 1 <= int(mo) <= 12 or d and not 1 <= int(d) <= 31:
+        raise RecordError(path, f"{path}: month or day out of range (got {value!r})")
+    precision = "day" if d else "month" if mo else "year"
+    return {"date": m.group(0), "date_precision": precision, "year": int(y), "month": int(mo) if mo else None}
+
+
+@dataclass
+class Context:
+    """What a mapper needs to know beyond the record: where it came from and how to resolve names."""
+
+    file_source: str
+    keep_private_names: bool = False
+    # normalised name or alias -> (company id, canonical name)
+    company_aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    record_ref: str = ""
+
+    def provenance(self, urls: list[str] | None = None) -> dict[str, Any]:
+        return {"source_record": f"{self.file_source}:{self.record_ref}", "source_urls": list(urls or []) or None}
+
+    def resolve_company(self, name: str) -> tuple[str, str]:
+        """(id, canonical name) of a company named ``name`` or known under it as an alias."""
+        return self.company_aliases.get(ids.normalise_name(name)) or (ids.company_id(name), name)
+
+
+def country(rg: RecordGraph, ctx: Context, value: Any, path: str) -> str:
+    try:
+        iso2 = resolve_country(value)
+    except UnknownCountry as e:
+        raise RecordError(path, f"{path}: {e}") from None
+    rg.node("Country", {"iso2": iso2, "name": country_name(iso2), "region": region_of(iso2)}, path)
+    sourced(rg, ctx, "Country", iso2)
+    return iso2
+
+
+def sourced(rg: RecordGraph, ctx: Context, label: str, key: str, urls: list[str] | None = None) -> None:
+    """Link a node to the file it came from and to the web pages its record cites."""
+    rg.rel("SOURCED_FROM", label, key, "Source", ctx.file_source,
+           {"record": ctx.record_ref, "source_record": f"{ctx.file_source}:{ctx.record_ref}"})
+    for url in urls or []:
+        rg.rel("SOURCED_FROM", label, key, "Source", ids.web_source_id(url),
+               {"record": ctx.record_ref, "source_record": f"{ctx.file_source}:{ctx.record_ref}"})
+
+
+def web_sources(rg: RecordGraph, sources: list[dict[str, Any]] | None, path: str = "sources") -> list[str]:
+    """Add Source nodes for cited pages; return their URLs."""
+    urls = []
+    for i, s in enumerate(sources or []):
+        if not isinstance(s, dict) or not s.get("url"):
+            raise RecordError(f"{path}[{i}].url", f"{path}[{i}]: a source needs a url")
+        rg.node("Source", {"id": ids.web_source_id(s["url"]), "kind": "web", "url": s["url"].strip(),
+                           "title": s.get("title"), "publisher": s.get("publisher"),
+                           "date": s.get("date")}, f"{path}[{i}]")
+        urls.append(s["url"].strip())
+    return urls
+
+
+def person(rg: RecordGraph, ctx: Context, name: str, role: Any, public_figure: Any, path: str) -> str:
+    if not name or not str(name).strip():
+        raise RecordError(f"{path}.name", f"{path}.name: a person needs a name")
+    public = bool(public_figure)
+    if public or ctx.keep_private_names:
+        pid, shown = ids.person_id(name), name
+    else:
+        pid, shown = ids.private_person_id(name), ids.pseudonym(name)
+    return rg.node("Person", {"id": pid, "name": shown, "role": role, "public_figure": public,
+                              "pseudonymised": not (public or ctx.keep_private_names)}, path)
+
+
+def company(rg: RecordGraph, ctx: Context, props: dict[str, Any], path: str) -> str:
+    """Add a company; a name known as another company's alias lands on that company."""
+    cid, canonical = ctx.resolve_company(props["name"])
+    if canonical != props["name"]:
+        # Known under another name: keep the canonical name and headquarters, record this name as an alias.
+        props = {**props, "name": canonical, "hq_country": None,
+                 "aliases": sorted({*(props.get("aliases") or []), props["name"]})}
+    return rg.node("Company", {**props, "id": cid}, path)

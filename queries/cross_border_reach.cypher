@@ -1,0 +1,29 @@
+// name: cross_border_reach
+// description: >
+//   Where an origin state reaches across its borders: each host state where the origin state's
+//   incidents happened, with the number of incidents, the tactics used and the first and last year.
+//   Incidents inside the origin state itself are left out.
+// parameters:
+//   origin: {type: string, default: RW, description: ISO 3166-1 alpha-2 code of the origin (perpetrator) state}
+// columns:
+//   host: ISO2 code of the host state
+//   host_name: name of the host state
+//   incidents: number of incidents there
+//   physical_incidents: incidents with a physical tactic (Freedom House's count)
+//   tactics: tactic codes used there
+//   first_year: year of the earliest dated incident
+//   last_year: year of the latest dated incident
+// order_by: [-incidents, host]
+// sort_lists: [tactics]
+MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Country {iso2: $origin})
+MATCH (i)-[:OCCURRED_IN]->(h:Country)
+WHERE h.iso2 <> o.iso2
+OPTIONAL MATCH (i)-[:USED_TACTIC]->(t:Tactic)
+WITH h,
+     count(DISTINCT i.id) AS incidents,
+     count(DISTINCT CASE WHEN i.physical THEN i.id END) AS physical_incidents,
+     collect(DISTINCT t.code) AS tactics,
+     min(i.year) AS first_year,
+     max(i.year) AS last_year
+RETURN h.iso2 AS host, h.name AS host_name, incidents, physical_incidents, tactics, first_year, last_year
+ORDER BY incidents DESC, host

@@ -1,0 +1,72 @@
+"""The served app in Debian's chromium: it renders the sample and asks no host but localhost."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import IN_CI, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+LOCAL = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+pytestmark = pytest.mark.browser
+if not Path(CHROMIUM).exists() and not IN_CI:
+    pytest.skip("Debian chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def served_app(sample_db, tmp_path):
+    port = _free_port()
+    log = (tmp_path / "app.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "app", "--db", str(sample_db), "--port", str(port)],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail(f"app did not start: {(tmp_path / 'app.log').read_text()}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    hosts = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.on("request", lambda r: hosts.append(urlparse(r.url).hostname))
+        page.goto(served_app, wait_until="networkidle")
+        # The result grid draws on a canvas; the caption above it is text.
+        page.get_by_text("3 rows").first.wait_for(timeout=60_000)
+        page.get_by_text("AccountabilityAction").first.wait_for(timeout=60_000)
+        body = page.inner_text("body")
+        page.screenshot(path=os.environ.get("TNR_SCREENSHOT", str(tmp_path / "app.png")), full_page=True)
+        browser.close()
+    assert "tnr-graph" in body
+    assert "Incident\n\n42" in body, body
+    remote = {h for h in hosts if h and h not in LOCAL}
+    assert remote == set(), f"the page asked non-local hosts: {remote}"
