@@ -177,6 +177,44 @@ def template(out: Path = typer.Argument(Path("data/templates"), help="Folder to 
         console.print(f"wrote {path}")
 
 
+@app.command()
+def sync(
+    from_backend: str = typer.Option(..., "--from", help="embedded or neo4j"),
+    to_backend: str = typer.Option(..., "--to", help="embedded or neo4j"),
+    db: Path | None = DbOpt,
+    replace: bool = typer.Option(False, "--replace", help="Empty the target first, so it ends equal to the source."),
+):
+    """Copy the whole graph between backends (e.g. a laptop's embedded store to a team's Neo4j)."""
+    from graph.store.sync import copy_graph
+
+    if from_backend == to_backend:
+        _fail("--from and --to name the same backend")
+    source = _store(db, from_backend)
+    try:
+        target = _store(db, to_backend, write=True)
+        try:
+            with Progress(TextColumn("copying"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+                task = bar.add_task("copy", total=None)
+                counts = copy_graph(source, target, replace,
+                                    lambda _s, done, total: bar.update(task, completed=done, total=total))
+        except StoreError as e:
+            _fail(str(e))
+        finally:
+            target.close()
+    finally:
+        source.close()
+    console.print(f"{to_backend}: {sum(counts['nodes'].values())} nodes, "
+                  f"{sum(counts['relationships'].values())} relationships")
+
+
+@app.command()
+def neo4j(action: str = typer.Argument(..., help="install, start, stop, status, env or reset")):
+    """Run the local Neo4j Community server (scripts/neo4j.py; Java 17 and Maven needed)."""
+    if action not in ("install", "start", "stop", "status", "env", "reset"):
+        _fail(f"unknown action {action!r}")
+    raise typer.Exit(subprocess.call([sys.executable, str(ROOT / "scripts" / "neo4j.py"), action]))
+
+
 @app.command(name="app")
 def run_app(
     db: Path | None = DbOpt,

@@ -1,8 +1,18 @@
-"""Shared fixtures: the sample graph, ingested once per session into a temporary Ladybug file."""
+"""Shared fixtures.
+
+Stores come in two backends. ``sample_store`` and ``empty_store`` are parametrised over the embedded
+Ladybug store and a real Neo4j Community server, so a test that takes them runs on both. The Neo4j
+server is the one named by ``TNR_TEST_NEO4J_URI``/``TNR_TEST_NEO4J_PASSWORD`` (``.ci/run`` starts one),
+or else one this session starts itself with ``scripts/neo4j.py`` in a temporary home. Tests wipe it,
+so it is never the server in ``NEO4J_URI``. Without Java and Maven the Neo4j half is skipped, except
+when ``TNR_REQUIRE_NEO4J=1`` (CI), where it fails.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,13 +25,73 @@ from ingest.pipeline import ingest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+REQUIRE_NEO4J = os.environ.get("TNR_REQUIRE_NEO4J") == "1"
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
 def load(db: Path, *paths: Path, **kw) -> None:
     with EmbeddedStore(db, write=True) as store:
         report = ingest(store, list(paths), **kw)
     assert report.rejected == 0, [str(r) for r in report.rejects]
+
+
+def tnr(*args: str, env: dict | None = None, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the real ``tnr`` CLI in a child process."""
+    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _no_neo4j(reason: str):
+    if REQUIRE_NEO4J:
+        pytest.fail(f"TNR_REQUIRE_NEO4J=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """Environment variables (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD) of a Neo4j server tests may wipe."""
+    if os.environ.get("TNR_TEST_NEO4J_URI"):
+        yield {"NEO4J_URI": os.environ["TNR_TEST_NEO4J_URI"], "NEO4J_USER": os.environ.get("TNR_TEST_NEO4J_USER", "neo4j"),
+               "NEO4J_PASSWORD": os.environ.get("TNR_TEST_NEO4J_PASSWORD", ""),
+               # where scripts/neo4j.py keeps that server, if it does (lets the outage test stop and start it)
+               "TNR_NEO4J_HOME": os.environ.get("TNR_TEST_NEO4J_HOME", ""),
+               "TNR_NEO4J_PORT": os.environ.get("TNR_TEST_NEO4J_PORT", "")}
+        return
+    if not (shutil.which("java") and shutil.which("mvn")):
+        _no_neo4j("Java and Maven are needed to run the Neo4j server")
+    home = tmp_path_factory.mktemp("neo4j-home")
+    env = {**os.environ, "TNR_NEO4J_HOME": str(home), "TNR_NEO4J_PORT": str(_free_port()), "TNR_NEO4J_HEAP": "768m"}
+    env.pop("NEO4J_PASSWORD", None)
+    script = [sys.executable, str(ROOT / "scripts" / "neo4j.py")]
+    started = subprocess.run([*script, "start"], env=env, capture_output=True, text=True, timeout=900)
+    if started.returncode != 0:
+        _no_neo4j(f"the Neo4j server did not start:\n{started.stdout}\n{started.stderr}")
+    try:
+        yield {"NEO4J_URI": f"bolt://127.0.0.1:{env['TNR_NEO4J_PORT']}", "NEO4J_USER": "neo4j",
+               "NEO4J_PASSWORD": (home / "password").read_text().strip(), "TNR_NEO4J_HOME": str(home),
+               "TNR_NEO4J_PORT": env["TNR_NEO4J_PORT"]}
+    finally:
+        subprocess.run([*script, "stop"], env=env, capture_output=True, timeout=120)
+
+
+def neo4j_store(server: dict, write: bool = False):
+    from graph.store.neo4j import Neo4jStore
+
+    return Neo4jStore(server["NEO4J_URI"], server["NEO4J_USER"], server["NEO4J_PASSWORD"], write=write)
+
+
+class _Neo4jContent:
+    """What the shared test server holds now: "sample", or None after a test wrote to it."""
+
+    now: str | None = None
 
 
 @pytest.fixture(scope="session")
@@ -31,13 +101,63 @@ def sample_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture()
-def sample_store(sample_db):
-    with EmbeddedStore(sample_db) as store:
+def sample_store(request, backend, sample_db):
+    """The sample graph, read-only, on each backend."""
+    if backend == "embedded":
+        with EmbeddedStore(sample_db) as store:
+            yield store
+        return
+    server = request.getfixturevalue("neo4j_server")
+    ensure_neo4j_sample(server)
+    with neo4j_store(server) as store:
         yield store
 
 
-def tnr(*args: str, env: dict | None = None, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real ``tnr`` CLI in a child process."""
-    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})}, timeout=timeout)
+def ensure_neo4j_sample(server: dict) -> None:
+    """Load the sample into the test server unless it holds exactly that already."""
+    if _Neo4jContent.now != "sample":
+        with neo4j_store(server, write=True) as w:
+            w.clear()
+            ingest(w, [SAMPLE])
+        _Neo4jContent.now = "sample"
+
+
+@pytest.fixture()
+def empty_store(request, backend, tmp_path):
+    """An empty, writable store on each backend."""
+    if backend == "embedded":
+        with EmbeddedStore(tmp_path / "empty.lbug", write=True) as store:
+            yield store
+        return
+    server = request.getfixturevalue("neo4j_server")
+    _Neo4jContent.now = None
+    with neo4j_store(server, write=True) as store:
+        store.clear()
+        yield store
+
+
+@pytest.fixture()
+def cli_store(request, backend, tmp_path):
+    """(arguments, environment) that point the ``tnr`` CLI at an empty store of each backend."""
+    if backend == "embedded":
+        return ["--db", str(tmp_path / "cli.lbug")], {}
+    server = request.getfixturevalue("neo4j_server")
+    _Neo4jContent.now = None
+    with neo4j_store(server, write=True) as w:
+        w.clear()
+    return ["--backend", "neo4j"], {k: v for k, v in server.items() if k.startswith("NEO4J_")}
+
+
+@pytest.fixture()
+def sample_cli(request, backend, sample_store, sample_db):
+    """(arguments, environment) that point the ``tnr`` CLI at the sample graph of each backend."""
+    if backend == "embedded":
+        return ["--db", str(sample_db)], {}
+    server = request.getfixturevalue("neo4j_server")
+    return ["--backend", "neo4j"], {k: v for k, v in server.items() if k.startswith("NEO4J_")}

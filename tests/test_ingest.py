@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import ingest
-from tests.conftest import FIXTURES, SAMPLE, load, tnr
+from tests.conftest import FIXTURES, SAMPLE, tnr
 
 
 def snapshot(store) -> dict:
@@ -88,20 +87,19 @@ def test_every_relationship_names_its_source_record(sample_store):
         assert rows == [[0]], rtype
 
 
-def test_ingesting_twice_changes_nothing(tmp_path):
-    db = tmp_path / "twice.lbug"
-    load(db, SAMPLE)
-    with EmbeddedStore(db) as s:
-        first_counts, first = s.counts(), snapshot(s)
-    load(db, SAMPLE)
-    with EmbeddedStore(db) as s:
-        assert s.counts() == first_counts
-        assert snapshot(s) == first
+def test_ingesting_twice_changes_nothing(empty_store):
+    assert ingest(empty_store, [SAMPLE]).rejected == 0
+    first_counts, first = empty_store.counts(), snapshot(empty_store)
+    assert first_counts["nodes"]["Incident"] == 42
+    assert ingest(empty_store, [SAMPLE]).rejected == 0
+    assert empty_store.counts() == first_counts
+    assert snapshot(empty_store) == first
 
 
-def test_five_bad_records_are_set_aside_and_the_good_ones_load(tmp_path):
-    db, rejects = tmp_path / "bad.lbug", tmp_path / "rejects.jsonl"
-    res = tnr("ingest", str(FIXTURES / "cases_with_5_bad.jsonl"), "--db", str(db), "--rejects", str(rejects))
+def test_five_bad_records_are_set_aside_and_the_good_ones_load(tmp_path, cli_store):
+    args, env = cli_store
+    rejects = tmp_path / "rejects.jsonl"
+    res = tnr("ingest", str(FIXTURES / "cases_with_5_bad.jsonl"), *args, "--rejects", str(rejects), env=env)
     assert res.returncode == 1, res.stderr
     assert "5 record(s) rejected" in res.stderr
     got = [json.loads(line) for line in rejects.read_text().splitlines()]
@@ -111,9 +109,8 @@ def test_five_bad_records_are_set_aside_and_the_good_ones_load(tmp_path):
     assert got[1]["reason"].startswith("invalid JSON")
     assert "Atlantis" in got[3]["reason"]
     assert all(r["file"].endswith("cases_with_5_bad.jsonl") and r["record"] for r in got)
-    with EmbeddedStore(db) as s:
-        assert [r[0] for r in s.rows("MATCH (i:Incident) RETURN i.id AS id ORDER BY id")[1]] == [
-            "ref-0002", "ref-0004", "ref-0032"]
+    res = tnr("stats", "--format", "json", *args, env=env)
+    assert json.loads(res.stdout)["nodes"]["Incident"] == 3  # ref-0002, ref-0004, ref-0032
 
 
 def _bundle_xlsx(tmp_path: Path) -> Path:
@@ -129,31 +126,29 @@ def _bundle_xlsx(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("form", ["csv", "xlsx"])
-def test_bundle_loads_by_hand_counts(tmp_path, form):
-    db = tmp_path / "bundle.lbug"
+def test_bundle_loads_by_hand_counts(tmp_path, form, empty_store):
     src = FIXTURES / "bundle" if form == "csv" else _bundle_xlsx(tmp_path)
-    load(db, src)
-    with EmbeddedStore(db) as s:
-        c = s.counts()
-        assert {k: v for k, v in c["nodes"].items() if v} == {
-            "Country": 2, "Incident": 1, "Tactic": 14, "Person": 1, "Organization": 1, "AccountabilityAction": 1,
-            # one file Source per CSV (6) or one for the workbook, plus the one web page cited
-            "Source": 7 if form == "csv" else 2}
-        assert {k: v for k, v in c["relationships"].items() if v} == {
-            "PERPETRATED_BY": 1, "OCCURRED_IN": 1, "USED_TACTIC": 1, "TARGETED": 1, "NATIONAL_OF": 1,
-            "CONCERNS": 1, "TAKEN_BY": 1,
-            # 6 node rows to their file, 3 rows citing the web page
-            "SOURCED_FROM": 9}
-        assert s.rows("MATCH (i:Incident)-[:OCCURRED_IN]->(c:Country) RETURN i.year AS y, i.month AS m, "
-                      "i.date_precision AS p, c.name AS c")[1] == [[2006, 11, "day", "United Kingdom"]]
+    assert ingest(empty_store, [src]).rejected == 0
+    s = empty_store
+    c = s.counts()
+    assert {k: v for k, v in c["nodes"].items() if v} == {
+        "Country": 2, "Incident": 1, "Tactic": 14, "Person": 1, "Organization": 1, "AccountabilityAction": 1,
+        # one file Source per CSV (6) or one for the workbook, plus the one web page cited
+        "Source": 7 if form == "csv" else 2}
+    assert {k: v for k, v in c["relationships"].items() if v} == {
+        "PERPETRATED_BY": 1, "OCCURRED_IN": 1, "USED_TACTIC": 1, "TARGETED": 1, "NATIONAL_OF": 1,
+        "CONCERNS": 1, "TAKEN_BY": 1,
+        # 6 node rows to their file, 3 rows citing the web page
+        "SOURCED_FROM": 9}
+    assert s.rows("MATCH (i:Incident)-[:OCCURRED_IN]->(c:Country) RETURN i.year AS y, i.month AS m, "
+                  "i.date_precision AS p, c.name AS c")[1] == [[2006, 11, "day", "United Kingdom"]]
 
 
-def test_bundle_relationship_to_a_missing_node_is_rejected(tmp_path):
+def test_bundle_relationship_to_a_missing_node_is_rejected(tmp_path, empty_store):
     bundle = tmp_path / "b"
     bundle.mkdir()
     (bundle / "relationships.csv").write_text(
         "type,from_label,from_id,to_label,to_id\nOCCURRED_IN,Incident,ref-9999,Country,GB\n"
         "USED_TACTIC,Incident,ref-9999,Tactic,teleportation\n")
-    with EmbeddedStore(tmp_path / "m.lbug", write=True) as store:
-        report = ingest(store, [bundle])
+    report = ingest(empty_store, [bundle])
     assert [(r.line, r.field) for r in report.rejects] == [(2, "from_id"), (3, "from_id")]

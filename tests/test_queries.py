@@ -84,8 +84,9 @@ def test_parameters_are_never_pasted_into_cypher(sample_store):
     assert sample_store.counts()["nodes"]["Incident"] == 42
 
 
-def test_cli_query_json(sample_db):
-    res = tnr("query", "cross_border_reach", "--param", "origin=RW", "--format", "json", "--db", str(sample_db))
+def test_cli_query_json(sample_cli):
+    args, env = sample_cli
+    res = tnr("query", "cross_border_reach", "--param", "origin=RW", "--format", "json", *args, env=env)
     assert res.returncode == 0, res.stderr
     rows = json.loads(res.stdout)
     assert [(r["host"], r["incidents"]) for r in rows] == [("ZA", 2), ("AE", 1), ("US", 1)]

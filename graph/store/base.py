@@ -51,6 +51,10 @@ class Store(ABC):
     def rollback(self) -> None:  # noqa: B027
         pass
 
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+
     # counts ------------------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:
         """Nodes per label and relationships per type, every schema name present (0 if none)."""

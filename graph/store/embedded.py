@@ -90,6 +90,10 @@ class EmbeddedStore(Store):
     def rollback(self) -> None:
         self._exec("ROLLBACK")
 
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+        self._exec("MATCH (n) DETACH DELETE n")
+
     def upsert_nodes(self, label, rows):
         if not rows:
             return
