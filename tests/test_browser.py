@@ -30,11 +30,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture()
-def served_app(sample_db, tmp_path):
+def served_app(sample_cli, tmp_path):
+    """The app served by `tnr app` on a free loopback port, over the sample on each backend."""
+    args, env = sample_cli
     port = _free_port()
     log = (tmp_path / "app.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "app", "--db", str(sample_db), "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True)
+    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "app", *args, "--port", str(port)],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env},
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
