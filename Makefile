@@ -43,3 +43,10 @@ neo4j-stop:
 
 clean:
 	rm -rf $(DB) $(DB).lock $(DB).wal rejects.jsonl .pytest_cache
+
+# Sample plus the external datasets (docs/external-data.md), then the app. EXTERNAL is where they are.
+EXTERNAL ?= ../shared/data/external
+.PHONY: run-external
+run-external: setup
+	$(TNR) ingest data/sample $(EXTERNAL) --db $(DB) || test $$? -eq 1
+	$(TNR) app --db $(DB) --port $(PORT)

@@ -57,7 +57,12 @@ def ingest(
     db: Path | None = DbOpt,
     backend: str | None = BackendOpt,
     rejects: Path = typer.Option(Path("rejects.jsonl"), "--rejects", help="Where rejected records go (JSON Lines)."),
-    source_type: str | None = typer.Option(None, "--source-type", help="cases, companies, un_reports or bundle."),
+    source_type: str | None = typer.Option(None, "--source-type",
+                                           help="cases, companies, un_reports, bundle, sii, mvt or citizenlab."),
+    resolution: Path = typer.Option(Path("data/resolution.yaml"), "--resolution",
+                                    help="Analyst decisions: merges to confirm or forbid (docs/external-data.md)."),
+    merge_log: Path | None = typer.Option(None, "--merge-log",
+                                          help="Where the merge log goes (default: merges.jsonl beside --rejects)."),
     keep_private_names: bool = typer.Option(False, "--keep-private-names",
                                             help="Store real names of non-public persons (default: pseudonymise)."),
 ):
@@ -77,7 +82,7 @@ def ingest(
                     tasks[stage] = bar.add_task({"read": "reading files", "write": "writing graph"}[stage], total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            report = run_ingest(store, paths, source_type, keep_private_names, progress)
+            report = run_ingest(store, paths, source_type, keep_private_names, progress, decisions=resolution)
         counts = store.counts()
     except (IngestError, StoreError) as e:
         _fail(str(e))
@@ -87,6 +92,11 @@ def ingest(
         console.print(f"{f.path} ({f.source_type}): {f.records} records, {f.records - f.rejected} loaded, "
                       f"{f.rejected} rejected")
     console.print(f"graph: {sum(counts['nodes'].values())} nodes, {sum(counts['relationships'].values())} relationships")
+    if report.merges:
+        from ingest.pipeline import write_merge_log
+        log = merge_log or rejects.with_name("merges.jsonl")
+        write_merge_log(report.merges, log)
+        console.print(f"{len(report.merges)} name(s) merged into other companies; review them in {log}")
     if report.rejects:
         write_rejects(report.rejects, rejects)
         for r in report.rejects[:10]:

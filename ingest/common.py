@@ -9,6 +9,7 @@ from typing import Any
 from graph import ids
 from graph.countries import UnknownCountry, country_name, region_of, resolve_country
 from ingest.batch import RecordError, RecordGraph
+from ingest.resolve import CompanyResolver
 
 DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -33,16 +34,21 @@ class Context:
 
     file_source: str
     keep_private_names: bool = False
-    # normalised name or alias -> (company id, canonical name)
-    company_aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    resolver: CompanyResolver = field(default_factory=CompanyResolver)
     record_ref: str = ""
+    file_name: str = ""
+    # Per-input state a mapper may build once (e.g. the SII transfer groups, the gazetteer).
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def provenance(self, urls: list[str] | None = None) -> dict[str, Any]:
         return {"source_record": f"{self.file_source}:{self.record_ref}", "source_urls": list(urls or []) or None}
 
     def resolve_company(self, name: str) -> tuple[str, str]:
-        """(id, canonical name) of a company named ``name`` or known under it as an alias."""
-        return self.company_aliases.get(ids.normalise_name(name)) or (ids.company_id(name), name)
+        """(id, canonical name) of a company named ``name`` or known under it as an alias; merges are logged."""
+        cid, canonical, rule = self.resolver.resolve(name)
+        if rule:
+            self.resolver.note(name, cid, canonical, rule, f"{self.file_name}:{self.record_ref}")
+        return cid, canonical
 
 
 def country(rg: RecordGraph, ctx: Context, value: Any, path: str) -> str:
@@ -57,11 +63,11 @@ def country(rg: RecordGraph, ctx: Context, value: Any, path: str) -> str:
 
 def sourced(rg: RecordGraph, ctx: Context, label: str, key: str, urls: list[str] | None = None) -> None:
     """Link a node to the file it came from and to the web pages its record cites."""
-    rg.rel("SOURCED_FROM", label, key, "Source", ctx.file_source,
-           {"record": ctx.record_ref, "source_record": f"{ctx.file_source}:{ctx.record_ref}"})
+    props = {"record": ctx.record_ref, "records": [ctx.record_ref],
+             "source_record": f"{ctx.file_source}:{ctx.record_ref}"}
+    rg.rel("SOURCED_FROM", label, key, "Source", ctx.file_source, props)
     for url in urls or []:
-        rg.rel("SOURCED_FROM", label, key, "Source", ids.web_source_id(url),
-               {"record": ctx.record_ref, "source_record": f"{ctx.file_source}:{ctx.record_ref}"})
+        rg.rel("SOURCED_FROM", label, key, "Source", ids.web_source_id(url), props)
 
 
 def web_sources(rg: RecordGraph, sources: list[dict[str, Any]] | None, path: str = "sources") -> list[str]:
@@ -93,7 +99,9 @@ def company(rg: RecordGraph, ctx: Context, props: dict[str, Any], path: str) -> 
     """Add a company; a name known as another company's alias lands on that company."""
     cid, canonical = ctx.resolve_company(props["name"])
     if canonical != props["name"]:
-        # Known under another name: keep the canonical name and headquarters, record this name as an alias.
+        # Known under another name: keep the canonical name and headquarters, record this name as an alias
+        # and as a merged name (the merge log says which rule merged it).
         props = {**props, "name": canonical, "hq_country": None,
-                 "aliases": sorted({*(props.get("aliases") or []), props["name"]})}
+                 "aliases": sorted({*(props.get("aliases") or []), props["name"]}),
+                 "merged_names": [props["name"]]}
     return rg.node("Company", {**props, "id": cid}, path)

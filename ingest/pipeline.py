@@ -20,8 +20,12 @@ from graph.store.base import Store
 from ingest import bundle, reference
 from ingest.batch import Batch, RecordError, RecordGraph, Reject
 from ingest.common import Context
+from ingest.external import citizenlab, mvt, sii
+from ingest.resolve import DEFAULT_DECISIONS, CompanyResolver, Decisions, DecisionsError
 
-SOURCE_TYPES = ("companies", "un_reports", "cases", "bundle")
+# Load order: vendors first (so their names and aliases resolve), then facts that name them, then the
+# report corpus last (its gazetteer is built from everything else).
+SOURCE_TYPES = ("companies", "sii", "mvt", "un_reports", "cases", "bundle", "citizenlab")
 MAPPERS = {"cases": reference.map_case, "companies": reference.map_company, "un_reports": reference.map_un_report}
 WRITE_CHUNK = 5000
 
@@ -42,6 +46,7 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     written: int = 0
+    merges: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -85,23 +90,56 @@ def detect_jsonl(path: Path) -> str:
     raise IngestError(f"{path}: cannot tell the format from the first record; name it with --source-type")
 
 
+def _external_kind(path: Path) -> str | None:
+    """The external dataset a folder or a .json/.yaml file holds (docs/external-data.md), if any."""
+    if sii.is_sii_dir(path):
+        return "sii"
+    if path.is_dir():
+        if mvt.is_mvt_file(path / mvt.FILE):
+            return "mvt"
+        return None
+    if path.suffix.lower() == ".json":
+        return sii.json_kind(path)
+    if path.suffix.lower() in (".yaml", ".yml") and mvt.is_mvt_file(path):
+        return "mvt"
+    return None
+
+
+def _inner(path: Path) -> list[Path]:
+    out = []
+    for p in sorted(path.iterdir()):
+        if p.suffix.lower() in (".jsonl", ".xlsx") or bundle.is_bundle_dir(p):
+            out.append(p)
+        elif p.is_dir() and any(_external_kind(q) for q in [p, *sorted(p.iterdir())]):
+            out.append(p)  # a dataset folder (e.g. ../shared/data/external/privacy-international-sii)
+        elif p.suffix.lower() in (".json", ".yaml", ".yml") and _external_kind(p):
+            out.append(p)
+    return out
+
+
 def discover(paths: list[Path], source_type: str | None = None) -> list[tuple[str, Path]]:
     """(source type, path) for each input, in load order: companies first so their aliases resolve."""
     found: list[tuple[str, Path]] = []
     for path in paths:
         if not path.exists():
             raise IngestError(f"{path}: no such file or directory")
+        kind = _external_kind(path)
         if bundle.is_bundle_dir(path) or path.suffix.lower() == ".xlsx":
             found.append(("bundle", path))
+        elif kind:
+            found.append((kind, path))
         elif path.is_dir():
-            inner = sorted(p for p in path.iterdir() if p.suffix.lower() in (".jsonl", ".xlsx") or bundle.is_bundle_dir(p))
+            inner = _inner(path)
             if not inner:
-                raise IngestError(f"{path}: no .jsonl, .xlsx or bundle folder inside")
+                raise IngestError(f"{path}: no .jsonl, .xlsx, bundle folder or known dataset inside")
             found += discover(inner, source_type)
         elif path.suffix.lower() == ".jsonl":
             found.append((source_type or detect_jsonl(path), path))
+        elif source_type in ("sii", "mvt", "citizenlab"):
+            found.append((source_type, path))
         else:
-            raise IngestError(f"{path}: unsupported file (expected .jsonl, .xlsx or a folder of bundle CSVs)")
+            raise IngestError(f"{path}: unsupported file (expected .jsonl, .xlsx, a folder of bundle CSVs or a "
+                              f"dataset of docs/external-data.md; name it with --source-type)")
     if source_type and source_type not in SOURCE_TYPES:
         raise IngestError(f"unknown source type {source_type!r}; choose one of {', '.join(SOURCE_TYPES)}")
     return sorted(found, key=lambda x: (SOURCE_TYPES.index(x[0]), str(x[1])))
@@ -134,18 +172,21 @@ def _store_aliases(store: Store) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _alias_map(store: Store, items: list[tuple[str, Path]]) -> dict[str, tuple[str, str]]:
-    aliases = _store_aliases(store)
+def build_resolver(store: Store, items: list[tuple[str, Path]], decisions: Decisions) -> CompanyResolver:
+    """Every company name known before mapping: analyst decisions, the graph, companies files, the SII."""
+    resolver = CompanyResolver(decisions)
+    for norm, (cid, name) in _store_aliases(store).items():
+        resolver.add_known(norm, cid, name, "alias (in the graph)")
     for kind, path in items:
-        if kind != "companies":
-            continue
-        for _, rec, err in read_jsonl(path):
-            if err or not rec.get("name"):
-                continue
-            cid = ids.company_id(rec["name"])
-            for n in reference.company_aliases(rec):
-                aliases.setdefault(ids.normalise_name(n), (cid, rec["name"]))
-    return aliases
+        if kind == "companies":
+            for _, rec, err in read_jsonl(path):
+                if err or not rec.get("name"):
+                    continue
+                names = reference.company_aliases(rec)
+                resolver.register(rec["name"], names[1:], rule=f"alias in {path.name}")
+        elif kind == "sii":
+            sii.register(resolver, path)
+    return resolver
 
 
 class _Endpoints:
@@ -175,6 +216,15 @@ def _check_endpoints(rg: RecordGraph, endpoints: _Endpoints) -> None:
 
 def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str | None, Callable]]:
     """(file, where, line, raw record, parse error, mapper) for every record of one input."""
+    if kind == "sii":
+        yield from sii.records(path)
+        return
+    if kind == "mvt":
+        yield from mvt.records(path)
+        return
+    if kind == "citizenlab":
+        yield from citizenlab.records(path)
+        return
     if kind == "bundle":
         rows = bundle.read_xlsx(path) if path.suffix.lower() == ".xlsx" else bundle.read_csv_dir(path)
         for sheet, f, line, row in rows:
@@ -199,10 +249,12 @@ def _file_source(batch: Batch, path: Path) -> str:
 
 
 def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names: bool = False,
-                progress: Progress | None = None) -> tuple[Batch, list[FileReport]]:
+                progress: Progress | None = None, decisions: Decisions | None = None,
+                ) -> tuple[Batch, list[FileReport], CompanyResolver]:
     schema = load_schema()
     batch = Batch(schema)
-    aliases = _alias_map(store, items)
+    resolver = build_resolver(store, items, decisions or Decisions())
+    shared: dict[str, Any] = {"store": store, "batch": batch}
     endpoints = _Endpoints(store, batch)
     seed = RecordGraph()
     for t in schema.tactics.values():
@@ -220,7 +272,8 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
                 continue
             if f not in sources:
                 sources[f] = _file_source(batch, f)
-            ctx = Context(sources[f], keep_private_names, aliases, record_ref=f"line {line}")
+            ref = f"line {line}" if isinstance(line, int) else str(line)
+            ctx = Context(sources[f], keep_private_names, resolver, record_ref=ref, file_name=f.name, shared=shared)
             try:
                 rg = mapper(raw, ctx)
                 _check_endpoints(rg, endpoints)
@@ -233,7 +286,38 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
         reports.append(report)
         if progress:
             progress("read", n, len(items))
-    return batch, reports
+    return batch, reports, resolver
+
+
+def _union_lists_with_store(store: Store, batch: Batch) -> None:
+    """List properties are replaced on write; put the graph's values first so that loading another
+    source adds aliases, URLs and names instead of replacing them (and a re-run changes nothing)."""
+    for label, node in batch.schema.nodes.items():
+        lists = [p for p, prop in node.props.items() if prop.type == "STRING[]"]
+        if not lists or not batch.nodes.get(label):
+            continue
+        cols = ", ".join(f"n.{p} AS {p}" for p in lists)
+        _, rows = store.rows(f"MATCH (n:{label}) RETURN n.{node.key} AS k, {cols}")
+        for k, *vals in rows:
+            if k in batch.nodes[label]:
+                _prepend(batch.nodes[label][k], lists, vals)
+    for (rtype, fl, tl), rows_by_key in batch.rels.items():
+        rel = batch.schema.rel(rtype)
+        lists = [p for p, prop in rel.props.items() if prop.type == "STRING[]"]
+        if not lists:
+            continue
+        fk, tk = batch.schema.node(fl).key, batch.schema.node(tl).key
+        cols = ", ".join(f"r.{p} AS {p}" for p in lists)
+        _, rows = store.rows(f"MATCH (a:{fl})-[r:{rtype}]->(b:{tl}) RETURN a.{fk} AS fk, b.{tk} AS tk, {cols}")
+        for f, t, *vals in rows:
+            if (f, t) in rows_by_key:
+                _prepend(rows_by_key[(f, t)], lists, vals)
+
+
+def _prepend(props: dict[str, Any], lists: list[str], old_values: list[Any]) -> None:
+    for p, old in zip(lists, old_values, strict=True):
+        if old:
+            props[p] = list(old) + [x for x in props.get(p) or [] if x not in old]
 
 
 def write_batch(store: Store, batch: Batch, progress: Progress | None = None) -> int:
@@ -264,9 +348,24 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
 
 
 def ingest(store: Store, paths: list[str | Path], source_type: str | None = None,
-           keep_private_names: bool = False, progress: Progress | None = None) -> IngestReport:
+           keep_private_names: bool = False, progress: Progress | None = None,
+           decisions: str | Path | None = DEFAULT_DECISIONS) -> IngestReport:
+    """Load ``paths``. ``decisions`` is the analyst's resolution file (confirm/forbid merges)."""
     items = discover([Path(p) for p in paths], source_type)
+    try:
+        dec = Decisions.load(Path(decisions) if decisions else None)
+    except DecisionsError as e:
+        raise IngestError(str(e)) from None
     store.ensure_schema()
-    batch, files = build_batch(store, items, keep_private_names, progress)
+    batch, files, resolver = build_batch(store, items, keep_private_names, progress, dec)
+    _union_lists_with_store(store, batch)
     written = write_batch(store, batch, progress)
-    return IngestReport(files, batch.rejects, written)
+    return IngestReport(files, batch.rejects, written, resolver.log)
+
+
+def write_merge_log(merges: list[dict[str, Any]], path: Path) -> None:
+    """The merge log: one JSON object per merge (name as given, id and canonical name, rule, record)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for m in merges:
+            f.write(json.dumps(m, ensure_ascii=False) + "\n")

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_issue_fact_is_representable():
     s = load_schema()
     assert set(s.nodes) == {"Country", "Incident", "Tactic", "Person", "Organization", "Company",
-                            "AccountabilityAction", "Source"}
+                            "AccountabilityAction", "Source", "Transfer"}
     assert s.rels["PERPETRATED_BY"].props["attribution"].enum == ("documented", "suspected")
     assert s.rels["RESPONDED_TO"].props["response"].enum == (
         "cooperated", "failed_to_protect", "protected", "prosecuted", "expelled_diplomats")
@@ -23,16 +23,19 @@ def test_every_issue_fact_is_representable():
 
 def test_ladybug_ddl_has_a_table_per_label_and_type():
     ddl = ladybug_ddl(load_schema())
-    assert len(ddl) == 8 + 14
+    # 9 labels (Transfer added with the SII import); 14 relationship types + 6 from issue 5 (OWNED_BY,
+    # SUPPLIER_OF, TRANSFER_TO, EXPORTED_FROM, ATTRIBUTED, MENTIONS).
+    assert len(ddl) == 9 + 20
     assert "CREATE REL TABLE IF NOT EXISTS SUPPLIED(FROM Company TO Country, FROM Company TO Organization, " \
-           "product STRING, since STRING, until STRING, basis STRING, source_record STRING, " \
+           "product STRING, since STRING, until STRING, basis STRING, goods STRING[], year INT64, " \
+           "completed STRING, basis_kind STRING, transfer_ids STRING[], source_record STRING, " \
            "source_urls STRING[])" in ddl
 
 
 def test_neo4j_constraints_are_named_and_idempotent():
     stmts = neo4j_constraints(load_schema())
     uniques = [s for s in stmts if "IS UNIQUE" in s]
-    assert len(uniques) == 8
+    assert len(uniques) == 9
     assert "CREATE CONSTRAINT country_iso2_unique IF NOT EXISTS FOR (n:Country) REQUIRE n.iso2 IS UNIQUE" in uniques
 
 

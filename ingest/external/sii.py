@@ -1,0 +1,291 @@
+"""The Surveillance Industry Index (Privacy International / Transparency Toolkit, frozen April 2016):
+``companies.json`` (526 vendors) and ``transfers.json`` (688 transfer records). Mapping in
+docs/external-data.md.
+
+Honesty rules: a transfer record is kept whole as a ``Transfer`` node; only records that name a supplier
+become ``SUPPLIED`` edges (one per supplier and recipient, aggregating its records); export-licence
+statistics with no supplier stay state-level records; Blue Coat's "sales" that rest on Citizen Lab's
+in-country scans carry ``basis_kind: in_country_detection``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graph import ids
+from graph.countries import UnknownCountry, resolve_country
+from ingest.batch import RecordError, RecordGraph
+from ingest.common import Context, company, country, sourced, web_sources
+from ingest.resolve import CompanyResolver
+
+COMPANIES, TRANSFERS = "companies.json", "transfers.json"
+# Place names the SII uses as countries (checked against hq_city: Deveryware is in Paris, KJTECH in Seoul).
+SII_PLACES = {"dubai": "AE", "paris": "FR", "korea": "KR"}
+# Not countries: regions in offices_in, kept verbatim in Company.offices.
+REGIONS = {"europe", "middle east", "africa", "south america", "asia pacific"}
+# other_known_trading_names values that are not trading names (a state or a client), not used as aliases.
+NOT_TRADING_NAMES_RX = re.compile(r"military|^(russia|china)$", re.I)
+VAGUE_ENDUSERS = {"unknown multiple entities", "unknown other entities", "non-state"}
+OPERATOR_RX = re.compile(r"tele(com|kom|communications)|irancell|syriatel|mobinnet|megafon|beeline|nursat|astel|"
+                         r"ufone|mobilink|telenor|warid|wateen|\bmtn\b|\bkddi\b|^kt$|reliance|sify|distributor|"
+                         r"rep-tron|midworld|china mobile|^area$", re.I)
+GOVERNMENT_RX = re.compile(r"^government of ", re.I)
+
+
+def is_sii_dir(path: Path) -> bool:
+    return path.is_dir() and (path / COMPANIES).is_file() and (path / TRANSFERS).is_file()
+
+
+def json_kind(path: Path) -> str | None:
+    """'sii' for an SII companies/transfers file, 'citizenlab' for the report corpus, else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
+    if first.get("bibtex_type") in ("Company", "Sale"):
+        return "sii"
+    if "report_link" in first:
+        return "citizenlab"
+    return None
+
+
+def read_array(path: Path) -> Iterator[tuple[str, Any, str | None]]:
+    """(record ref, record, error) for every element of a JSON array file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        yield "file", None, f"invalid JSON: {e.msg} at line {e.lineno}"
+        return
+    if not isinstance(data, list):
+        yield "file", None, "expected a JSON array of records"
+        return
+    for i, rec in enumerate(data, start=1):
+        key = rec.get("bibtex_key") or rec.get("unique_id") if isinstance(rec, dict) else None
+        ref = f"#{i}" + (f" {key}" if key else "")
+        yield ref, rec, None if isinstance(rec, dict) else "expected a JSON object"
+
+
+def files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return [path / COMPANIES, path / TRANSFERS]
+    return [path]
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v is not None and str(v).strip()]
+
+
+def _name(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def trading_names(rec: dict[str, Any]) -> list[str]:
+    return [n for n in _strings(rec.get("other_known_trading_names")) if not NOT_TRADING_NAMES_RX.search(n)]
+
+
+def place(text: str) -> str | None:
+    """ISO2 for an SII place (country, alias or one of SII_PLACES); None for a region name."""
+    t = _name(re.sub(r"^and\s+", "", text.strip(), flags=re.I))
+    if t.lower() in REGIONS:
+        return None
+    if t.lower() in SII_PLACES:
+        return SII_PLACES[t.lower()]
+    return resolve_country(t)
+
+
+def register(resolver: CompanyResolver, path: Path) -> None:
+    """Make the SII's company names and trading names known before any record is mapped."""
+    f = path / COMPANIES if path.is_dir() else path
+    if f.name != COMPANIES and json_kind(f) != "sii":
+        return
+    for _, rec, err in read_array(f):
+        if err or rec.get("bibtex_type") != "Company" or not rec.get("company_name"):
+            continue
+        resolver.register(_name(rec["company_name"]), trading_names(rec), rule="alias")
+
+
+def map_company(rec: dict[str, Any], ctx: Context) -> RecordGraph:
+    rg = RecordGraph()
+    name = rec.get("company_name")
+    if not isinstance(name, str) or not name.strip():
+        raise RecordError("company_name", "company_name: required")
+    name = _name(name)
+    hq = None
+    for i, h in enumerate(_strings(rec.get("hq_country"))[:1]):
+        try:
+            hq = place(h)
+        except UnknownCountry as e:
+            raise RecordError(f"hq_country[{i}]", f"hq_country[{i}]: {e}") from None
+    offices = []
+    for o in _strings(rec.get("offices_in")):
+        try:
+            code = place(o)
+        except UnknownCountry:
+            code = None
+        offices.append(code or _name(re.sub(r"^and\s+", "", o)))  # a region or city stays as given
+    tech = sorted({_name(re.sub(r"^and\s+", "", t)) for t in _strings(rec.get("technology_sold"))})
+    props = {"name": name, "aliases": trading_names(rec) or None, "hq_country": hq,
+             "technology": tech or None, "offices": offices or None,
+             "trade_shows": sorted(set(_strings(rec.get("trade_show")))) or None,
+             "website": rec.get("website") if isinstance(rec.get("website"), str) else None}
+    cid = company(rg, ctx, props, "company_name")
+    sourced(rg, ctx, "Company", cid)
+    prov = ctx.provenance()
+    if hq:
+        country(rg, ctx, hq, "hq_country")
+        rg.rel("HEADQUARTERED_IN", "Company", cid, "Country", hq, prov)
+    for i, parent in enumerate(_strings(rec.get("parent_company"))):
+        pname = _name(parent.replace("_", " "))
+        pid = company(rg, ctx, {"name": pname}, f"parent_company[{i}]")
+        sourced(rg, ctx, "Company", pid)
+        if pid != cid:
+            rg.rel("OWNED_BY", "Company", cid, "Company", pid, {**prov, "basis": "SII parent_company"})
+    return rg
+
+
+# --- transfers -------------------------------------------------------------------------------------
+
+
+def _suppliers(text: str | None) -> list[tuple[str, str]]:
+    """(name, role) for each firm in ``supplier_company`` ("Gamma International, FinFisher", "X (broker)")."""
+    out = []
+    for part in (text or "").split(","):
+        part = _name(part)
+        if not part:
+            continue
+        m = re.match(r"^(.*?)\s*\((broker|reseller)\)$", part, re.I)
+        out.append((m[1], m[2].lower()) if m else (part, "vendor"))
+    return out
+
+
+def _endusers(text: str | None, iso2: str) -> list[tuple[str, str]]:
+    """(name, kind) for the named end users; vague entries and 'Government of X' (the state) are left out."""
+    out = []
+    for part in (text or "").split("\n"):
+        name = _name(part).strip(" ,")
+        if not name or name.lower() in VAGUE_ENDUSERS or GOVERNMENT_RX.match(name):
+            continue
+        out.append((name, "other" if OPERATOR_RX.search(name) else "state_agency"))
+    return out
+
+
+def _basis_kind(rec: dict[str, Any]) -> str:
+    if "planet blue coat" in str(rec.get("sources") or "").lower():
+        return "in_country_detection"
+    return "export_licence" if rec.get("export_data_or_open_source") == "Export data" else "open_source"
+
+
+def _completed(rec: dict[str, Any]) -> str:
+    return {"yes": "yes", "no": "no"}.get(str(rec.get("transfer_to_enduser_reported_as_complete")).lower(), "unknown")
+
+
+def _targets(rec: dict[str, Any], ctx: Context) -> tuple[str, list[tuple[str, str, str]]]:
+    """The recipient state and the (label, key, kind) of each recipient node of a transfer."""
+    raw = rec.get("recipient_country")
+    if not isinstance(raw, str) or not raw.strip():
+        raise RecordError("recipient_country", "recipient_country: required (no recipient state given)")
+    try:
+        iso2 = resolve_country(raw)
+    except UnknownCountry as e:
+        raise RecordError("recipient_country", f"recipient_country: {e}") from None
+    orgs = [("Organization", ids.organization_id(n, iso2), k) for n, k in _endusers(rec.get("enduser"), iso2)]
+    return iso2, orgs or [("Country", iso2, "state")]
+
+
+def _groups(records: list[dict[str, Any]], ctx: Context) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """SUPPLIED properties per (supplier, recipient label, recipient key), over every valid record."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for rec in records:
+        try:
+            _, targets = _targets(rec, ctx)
+        except RecordError:
+            continue
+        for name, _role in _suppliers(rec.get("supplier_company")):
+            cid = ctx.resolver.resolve(name)[0]
+            for label, key, _ in targets:
+                groups.setdefault((cid, label, key), []).append(rec)
+    out = {}
+    for k, recs in groups.items():
+        years = [r["order_year"] for r in recs if isinstance(r.get("order_year"), int)]
+        done = {_completed(r) for r in recs}
+        out[k] = {
+            "goods": sorted({g for r in recs for g in _strings(r.get("goods"))}) or None,
+            "year": min(years) if years else None,
+            "completed": "yes" if "yes" in done else "no" if done == {"no"} else "unknown",
+            "basis_kind": "+".join(sorted({_basis_kind(r) for r in recs})),
+            "transfer_ids": sorted(f"sii-{r['unique_id']}" for r in recs),
+        }
+    return out
+
+
+def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, Any]]) -> RecordGraph:
+    rg = RecordGraph()
+    uid = rec.get("unique_id")
+    if not isinstance(uid, str) or not uid.strip():
+        raise RecordError("unique_id", "unique_id: required")
+    iso2, targets = _targets(rec, ctx)
+    urls = web_sources(rg, [{"url": u} for u in _strings(rec.get("source_links"))], "source_links")
+    prov = ctx.provenance(urls)
+    year = rec.get("order_year")
+    exporter = None
+    if _basis_kind(rec) == "export_licence" and rec.get("supplier_company_hq"):
+        try:
+            exporter = resolve_country(rec["supplier_company_hq"])
+        except UnknownCountry:
+            exporter = None  # several countries for a named supplier: kept in the supplier's own record
+    tid = rg.node("Transfer", {
+        "id": f"sii-{uid}", "title": rec.get("title"), "goods": _strings(rec.get("goods")) or None,
+        "year": year if isinstance(year, int) else None,
+        "year_text": str(year) if year is not None and not isinstance(year, int) else None,
+        "completed": _completed(rec), "basis_kind": _basis_kind(rec),
+        "supplier_as_given": rec.get("supplier_company"), "recipient_as_given": rec.get("recipient_country"),
+        "enduser_as_given": rec.get("enduser"), "exporter_country": exporter,
+        "sources_text": rec.get("sources"),
+    }, "unique_id")
+    sourced(rg, ctx, "Transfer", tid, urls)
+    country(rg, ctx, iso2, "recipient_country")
+    if exporter:
+        country(rg, ctx, exporter, "supplier_company_hq")
+        rg.rel("EXPORTED_FROM", "Transfer", tid, "Country", exporter, prov)
+    names = dict(_endusers(rec.get("enduser"), iso2))
+    for label, key, kind in targets:
+        if label == "Organization":
+            name = next(n for n in names if ids.organization_id(n, iso2) == key)
+            rg.node("Organization", {"id": key, "name": name, "kind": kind, "country": iso2}, "enduser")
+            sourced(rg, ctx, "Organization", key, urls)
+            if kind == "state_agency":
+                rg.rel("PART_OF", "Organization", key, "Country", iso2, prov)
+        rg.rel("TRANSFER_TO", "Transfer", tid, label, key, prov)
+    groups = ctx.shared.get("sii_groups")
+    if groups is None:
+        groups = ctx.shared["sii_groups"] = _groups(all_records, ctx)
+    for i, (name, role) in enumerate(_suppliers(rec.get("supplier_company"))):
+        cid = company(rg, ctx, {"name": name}, f"supplier_company[{i}]")
+        sourced(rg, ctx, "Company", cid, urls)
+        rg.rel("SUPPLIER_OF", "Company", cid, "Transfer", tid, {**prov, "role": role})
+        for label, key, _ in targets:
+            rg.rel("SUPPLIED", "Company", cid, label, key, {**prov, **groups[(cid, label, key)]})
+    return rg
+
+
+def records(path: Path) -> Iterator[tuple[Path, str, str, Any, str | None, Any]]:
+    """(file, where, record ref, record, error, mapper) for an SII folder or one of its files."""
+    for f in files(path):
+        rows = list(read_array(f))
+        transfers = [rec for _, rec, err in rows if not err and rec.get("bibtex_type") == "Sale"]
+        for ref, rec, err in rows:
+            if err:
+                yield f, str(f), ref, rec, err, None
+            elif rec.get("bibtex_type") == "Sale":
+                yield f, str(f), ref, rec, None, (lambda r, ctx, _all=transfers: map_transfer(r, ctx, _all))
+            else:
+                yield f, str(f), ref, rec, None, map_company
