@@ -131,9 +131,13 @@ def queries(fmt: str = FormatOpt):
     """List the named queries with their parameters."""
     import pandas as pd
 
-    rows = [(q.name, q.description, ", ".join(f"{p.name}:{p.type}={p.default}" for p in q.parameters.values()))
+    from graph.analysis import ANALYSES
+
+    rows = [(q.name, q.description, ", ".join(f"{p.name}:{p.type}={p.default}" for p in q.parameters.values()), "query")
             for q in load_library().values()]
-    _emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt)
+    rows += [(a.name, a.description, ", ".join(f"{p.name}:{p.type}={p.default}" for p in a.parameters.values()), "analyze")
+             for a in ANALYSES.values()]
+    _emit(pd.DataFrame(rows, columns=["name", "description", "parameters", "command"]), fmt)
 
 
 @app.command()
@@ -157,6 +161,43 @@ def query(
         _fail(str(e))
     finally:
         store.close()
+    _emit(df, fmt, name)
+
+
+@app.command()
+def analyze(
+    name: str | None = typer.Argument(None, help="Analysis name (see `tnr analyze --list`)."),
+    list_: bool = typer.Option(False, "--list", help="List the NetworkX analyses and their parameters."),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE, repeatable."),
+    db: Path | None = DbOpt,
+    backend: str | None = BackendOpt,
+    fmt: str = FormatOpt,
+):
+    """Run a NetworkX analysis (centrality, communities, reach, paths, complicity score, ego network)."""
+    import pandas as pd
+
+    from graph.analysis import ANALYSES, bind_analysis, get_analysis, run_analysis
+
+    if list_ or not name:
+        rows = [(a.name, a.description, ", ".join(f"{p.name}:{p.type}={p.default}" + ("" if not p.required else " (required)")
+                                                 for p in a.parameters.values())) for a in ANALYSES.values()]
+        _emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt)
+        return
+    try:
+        params = parse_cli_params(param)
+        bind_analysis(get_analysis(name), params)
+    except QueryError as e:
+        _fail(str(e))
+    store = _store(db, backend)
+    try:
+        df = run_analysis(store, name, params)
+    except (QueryError, StoreError, ValueError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    for key in ("truncated", "approximate", "modularity"):
+        if key in df.attrs:
+            console.print(f"{key}: {df.attrs[key]}")
     _emit(df, fmt, name)
 
 

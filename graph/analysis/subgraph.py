@@ -1,0 +1,177 @@
+"""Pull a subgraph from any store into NetworkX with portable Cypher, one query per relationship triple.
+
+Labels and relationship types come from the schema (never from the user), so they are safe to put in
+query text; keys travel as parameters. Nodes are named ``"Label:key"`` (``"Country:RW"``,
+``"Company:company-nso-group"``) and carry ``label``, ``key``, ``name`` and a few useful properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from graph.store.base import Store, StoreError
+
+# What a node is called in results, per label, and the extra properties pulled with it.
+NAME_PROP = {"Country": "name", "Incident": "id", "Tactic": "code", "Person": "name", "Organization": "name",
+             "Company": "name", "AccountabilityAction": "kind", "Source": "url"}
+EXTRA_PROPS = {"Country": ("region",), "Incident": ("year", "physical"), "Company": ("hq_country",),
+               "Organization": ("kind",), "AccountabilityAction": ("year",)}
+# The relationships that make up "who did what, where, with whose help": the accountability core.
+CORE_RELS = ("PERPETRATED_BY", "OCCURRED_IN", "ATTRIBUTED_TO", "PART_OF", "FACILITATED", "SUPPLIED")
+# Provenance and text-mining relationships, left out of paths and ego networks unless asked for.
+PROVENANCE = ("SOURCED_FROM", "MENTIONS")
+
+
+def factual_rels(store: Store) -> tuple[str, ...]:
+    """Every relationship type of the schema except provenance (:data:`PROVENANCE`)."""
+    return tuple(r for r in store.schema.rels if r not in PROVENANCE)
+
+
+def node_id(label: str, key: Any) -> str:
+    """The NetworkX node name of a graph node.
+
+    >>> node_id("Country", "RW")
+    'Country:RW'
+    """
+    return f"{label}:{key}"
+
+
+def split_node_id(nid: str) -> tuple[str, str]:
+    """``(label, key)`` of a node name.
+
+    >>> split_node_id("Incident:ref-0002")
+    ('Incident', 'ref-0002')
+    """
+    label, key = nid.split(":", 1)
+    return label, key
+
+
+def triples(store: Store, rel_types: Iterable[str]) -> list[tuple[str, str, str]]:
+    """Every ``(type, from_label, to_label)`` the schema allows for the given relationship types."""
+    out = []
+    for rtype in rel_types:
+        rel = store.schema.rel(rtype)
+        for a in rel.from_labels:
+            for b in rel.to_labels:
+                out.append((rtype, a, b))
+    return out
+
+
+def _node_return(store: Store, var: str, label: str, prefix: str) -> list[str]:
+    node = store.schema.node(label)
+    name = NAME_PROP.get(label) or ("name" if "name" in node.props else node.key)
+    cols = [f"{var}.{node.key} AS {prefix}_key", f"{var}.{name} AS {prefix}_name"]
+    cols += [f"{var}.{p} AS {prefix}_x_{p}" for p in EXTRA_PROPS.get(label, ())]
+    return cols
+
+
+def _triple_cypher(store: Store, rtype: str, a: str, b: str, where: str = "") -> str:
+    props = list(store.schema.rel(rtype).props)
+    cols = _node_return(store, "a", a, "a") + _node_return(store, "b", b, "b") + [f"r.{p} AS r_{p}" for p in props]
+    return f"MATCH (a:{a})-[r:{rtype}]->(b:{b}) {where} RETURN " + ", ".join(cols)
+
+
+def _add_node(g: nx.MultiDiGraph, label: str, row: dict[str, Any], prefix: str) -> str:
+    nid = node_id(label, row[f"{prefix}_key"])
+    if nid not in g:
+        attrs = {"label": label, "key": row[f"{prefix}_key"], "name": row[f"{prefix}_name"] or row[f"{prefix}_key"]}
+        attrs.update({p: row.get(f"{prefix}_x_{p}") for p in EXTRA_PROPS.get(label, ())})
+        g.add_node(nid, **attrs)
+    return nid
+
+
+def _add_rows(g: nx.MultiDiGraph, rtype: str, a: str, b: str, columns: list[str], rows: list[list[Any]]) -> int:
+    n = 0
+    for values in rows:
+        row = dict(zip(columns, values))
+        u, v = _add_node(g, a, row, "a"), _add_node(g, b, row, "b")
+        props = {k[2:]: val for k, val in row.items() if k.startswith("r_")}
+        if not g.has_edge(u, v, key=rtype):
+            g.add_edge(u, v, key=rtype, type=rtype, **props)
+            n += 1
+    return n
+
+
+def load_graph(store: Store, rel_types: Iterable[str] = CORE_RELS) -> nx.MultiDiGraph:
+    """The subgraph made of the given relationship types, as a directed multigraph.
+
+    One query per schema triple; nodes and edges are added in sorted order so that every algorithm
+    run on the result (and every seeded one) is reproducible on either backend.
+    """
+    g = nx.MultiDiGraph()
+    batches = []
+    for rtype, a, b in triples(store, rel_types):
+        columns, rows = store.rows(_triple_cypher(store, rtype, a, b))
+        batches.append((rtype, a, b, columns, sorted(rows, key=lambda r: (str(r[0]), str(r[len(r) // 2])))))
+    # add nodes first in a fixed order, then edges, so insertion order does not depend on the backend
+    staged = nx.MultiDiGraph()
+    for rtype, a, b, columns, rows in batches:
+        _add_rows(staged, rtype, a, b, columns, rows)
+    for nid in sorted(staged.nodes):
+        g.add_node(nid, **staged.nodes[nid])
+    for u, v, k, d in sorted(staged.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        g.add_edge(u, v, key=k, **d)
+    return g
+
+
+def neighbours(store: Store, nodes: list[str], rel_types: Iterable[str]) -> nx.MultiDiGraph:
+    """Edges of the given types touching ``nodes`` (both directions), one query per triple and direction."""
+    g = nx.MultiDiGraph()
+    by_label: dict[str, list[str]] = {}
+    for nid in nodes:
+        label, key = split_node_id(nid)
+        by_label.setdefault(label, []).append(key)
+    for rtype, a, b in triples(store, rel_types):
+        for side, label in (("a", a), ("b", b)):
+            keys = by_label.get(label)
+            if not keys:
+                continue
+            key_prop = store.schema.node(label).key
+            cypher = _triple_cypher(store, rtype, a, b, f"WHERE {side}.{key_prop} IN $keys")
+            columns, rows = store.rows(cypher, {"keys": keys})
+            _add_rows(g, rtype, a, b, columns, rows)
+    return g
+
+
+def resolve(store: Store, ref: str) -> str:
+    """The node name for ``ref``: ``"Label:key"``, or a bare key or exact name looked up in every label.
+
+    Raises ``StoreError`` when nothing or more than one node matches.
+    """
+    if ":" in ref and ref.split(":", 1)[0] in store.schema.nodes:
+        label, key = split_node_id(ref)
+        kp = store.schema.node(label).key
+        _, rows = store.rows(f"MATCH (n:{label}) WHERE n.{kp} = $key RETURN n.{kp}", {"key": key})
+        if not rows:
+            raise StoreError(f"no {label} with {kp} {key!r}")
+        return node_id(label, rows[0][0])
+    found = []
+    for label in store.schema.nodes:
+        kp = store.schema.node(label).key
+        cond = f"n.{kp} = $ref"
+        if "name" in store.schema.node(label).props:
+            cond += " OR n.name = $ref"
+        _, rows = store.rows(f"MATCH (n:{label}) WHERE {cond} RETURN n.{kp}", {"ref": ref})
+        found += [node_id(label, r[0]) for r in rows]
+    if not found:
+        raise StoreError(f"no node with key or name {ref!r}")
+    if len(found) > 1:
+        raise StoreError(f"{ref!r} is ambiguous: {', '.join(sorted(found))}; write it as Label:key")
+    return found[0]
+
+
+def simple_undirected(g: nx.MultiDiGraph) -> nx.Graph:
+    """An undirected simple graph; each edge keeps the list of relationships between its two nodes."""
+    h = nx.Graph()
+    h.add_nodes_from(g.nodes(data=True))
+    for u, v, d in g.edges(data=True):
+        if u == v:
+            continue
+        if h.has_edge(u, v):
+            h[u][v]["rels"].append({"from": u, "to": v, **d})
+        else:
+            h.add_edge(u, v, rels=[{"from": u, "to": v, **d}])
+    return h
