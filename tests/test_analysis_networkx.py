@@ -194,3 +194,22 @@ def test_cli_analyze(fx_db):
     res = tnr("queries", "-f", "json")
     listed = {r["name"]: r["command"] for r in json.loads(res.stdout)}
     assert listed["complicity_score"] == "analyze" and listed["corporate_complicity"] == "query"
+
+
+NX_CASES = [("brokerage", {}), ("company_state", {}), ("state_projection", {"via": "hosts"}),
+            ("state_projection", {"via": "suppliers"}), ("communities", {}), ("reach", {}),
+            ("paths", {"source": "NSO Group", "target": "Carine Kanimba"}), ("complicity_score", {}),
+            ("ego_network", {"entity": "RW", "depth": 2, "max_nodes": 40}),
+            ("ego_network", {"entity": "GainJet", "view": "nodes"})]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("name,params", NX_CASES, ids=lambda v: v if isinstance(v, str) else repr(v))
+def test_analyses_answer_the_same_on_both_backends(neo4j_server, sample_db, name, params):
+    from tests.conftest import ensure_neo4j_sample, neo4j_store
+
+    ensure_neo4j_sample(neo4j_server)
+    with EmbeddedStore(sample_db) as e, neo4j_store(neo4j_server) as n:
+        a, b = run_analysis(e, name, params), run_analysis(n, name, params)
+    assert not a.empty
+    assert records(a) == records(b)
