@@ -10,6 +10,7 @@ Parameters always travel as query parameters, never as text pasted into Cypher.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -164,8 +165,18 @@ def parse_cli_params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _sort_key(value: Any) -> tuple:
-    return (value is None, str(type(value)), value if value is not None else 0)
+    """Nulls (None, or the NaN pandas makes of a null in a number column) last; numbers as numbers."""
+    if _missing(value):
+        return (True, "", 0)
+    if hasattr(value, "item") and not isinstance(value, (list, str)):
+        value = value.item()
+    kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(type(value))
+    return (False, kind, value)
 
 
 def normalise(query: Query, df: pd.DataFrame) -> pd.DataFrame:

@@ -90,3 +90,16 @@ def test_cli_query_json(sample_cli):
     assert res.returncode == 0, res.stderr
     rows = json.loads(res.stdout)
     assert [(r["host"], r["incidents"]) for r in rows] == [("ZA", 2), ("AE", 1), ("US", 1)]
+
+
+def test_order_by_treats_nulls_alike_on_both_backends():
+    import pandas as pd
+
+    from graph.queries import normalise
+
+    q = get_query("incidents_per_host")
+    q = type(q)(**{**q.__dict__, "order_by": ("month", "-n")})
+    # pandas makes a null in an int column NaN (Ladybug's result); Neo4j's is None: both sort last.
+    a = normalise(q, pd.DataFrame({"month": [3.0, float("nan"), 1.0], "n": [1, 2, 3]}))
+    b = normalise(q, pd.DataFrame({"month": [3, None, 1], "n": [1, 2, 3]}))
+    assert list(a.n) == list(b.n) == [3, 1, 2]
