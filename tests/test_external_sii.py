@@ -217,3 +217,29 @@ def test_a_database_made_by_the_older_schema_gains_the_new_columns(tmp_path):
         pairs = {tuple(r[:2]) for r in store.rows("CALL show_connection('SOURCED_FROM') RETURN *")[1]}
         assert ("Transfer", "Source") in pairs
         store.ensure_schema()  # and again: nothing left to add
+    # New columns sit at the end of the old tables: loading must still put every value in its column.
+    report = _ingest(db, SII_FIX)
+    assert report.written > 0
+    with EmbeddedStore(db) as s:
+        # FinFisher's own record sells "Intrusion"; Gamma Group (merged) adds its 12 categories, "and
+        # Technical Surveillance" cleaned, Intrusion not repeated.
+        tech = s.rows("MATCH (c:Company {id: 'company-finfisher'}) RETURN c.technology AS t")[1][0][0]
+        assert tech[0] == "Intrusion" and len(tech) == 12 and "Technical Surveillance" in tech
+        assert s.rows("MATCH (:Company {id: 'company-finfisher'})-[r:SOURCED_FROM]->(:Source {path: 'companies.json'}) "
+                      "RETURN r.records AS rs")[1] == [[["#1 FinFisher", "#3 Gamma_Group"]]]
+
+
+def test_everything_loads_on_both_backends(empty_store):
+    """Sample + the four sources (or the SII fixture where ../shared is absent on a laptop) on each backend;
+    loading twice changes nothing there either."""
+    paths = [SAMPLE, EXTERNAL] if EXTERNAL.exists() or IN_CI else [SAMPLE, SII_FIX]
+    report = ingest(empty_store, paths)
+    # Only the SII transfer with no recipient (Datong__2015) is rejected.
+    assert [Path(r.file).name for r in report.rejects] == ["transfers.json"]
+    counts = empty_store.counts()
+    assert empty_store.rows("MATCH (o:Organization {name: 'Information Network Security Agency'})-[:PART_OF]->"
+                            "(c:Country) RETURN c.iso2 AS c")[1] == [["ET"]]
+    for cid in ("company-nso-group", "company-finfisher", "company-hacking-team", "company-intellexa-consortium"):
+        assert empty_store.rows("MATCH (c:Company {id: $id}) RETURN count(c) AS n", {"id": cid})[1] == [[1]]
+    ingest(empty_store, paths)
+    assert empty_store.counts() == counts

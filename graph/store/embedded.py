@@ -181,6 +181,11 @@ class EmbeddedStore(Store):
         return out
 
     def _copy(self, table_name: str, table: pa.Table, options: str = "") -> None:
+        # COPY matches columns by position: follow the table's real order, which differs from schema.yaml's
+        # once _migrate has appended columns to a table made by an older schema.
+        order = [r[1] for r in self.rows(f"CALL table_info('{table_name}') RETURN *")[1]]
+        ends = [c for c in table.column_names if c not in order]
+        table = table.select(ends + [c for c in order if c in table.column_names])
         self._conn.execute(f"COPY {table_name} FROM $rows" + (f" ({options})" if options else ""), {"rows": table})
 
 
