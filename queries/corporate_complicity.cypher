@@ -5,10 +5,12 @@
 //   service was used in the incident); `supplied_state` (the company supplied the perpetrator state);
 //   `supplied_agency` (it supplied an agency PART_OF the perpetrator state; `agency_attributed` says
 //   whether the incident is also attributed to that agency). A supply link counts only when the supply
-//   period (since/until, compared by year) overlaps the incident's year: `window` is `overlaps` when
+//   period (since/until, compared by year; where only an order year is known, as in the Surveillance
+//   Industry Index, that year is the start) overlaps the incident's year: `window` is `overlaps` when
 //   both ends are known and overlap, `unknown` when an end or the incident year is unknown and nothing
 //   known excludes it, `outside` when a known end excludes it (such rows only with include_outside),
-//   `n/a` for facilitated links.
+//   `n/a` for facilitated links. `basis_kind` says what a supply link rests on (open_source,
+//   export_licence, in_country_detection: the last is a device seen in the country, not a known sale).
 // parameters:
 //   state: {type: string, default: '', description: ISO2 code of the origin (perpetrator) state ('' for all)}
 //   include_outside: {type: bool, default: false, description: also return supply links whose period excludes the incident year}
@@ -22,6 +24,9 @@
 //   supplied_to: name of the state or agency supplied (empty for facilitated)
 //   product: the product or service
 //   evidence: role in the incident, or the documented basis of the supply
+//   basis_kind: what the supply link rests on (open_source, export_licence, in_country_detection; empty if not stated)
+//   transfer_ids: the dataset's transfer records behind a supply link
+//   supply_year: earliest order year of those records
 //   since: start of the supply period (year as given)
 //   until: end of the supply period (year as given)
 //   window: overlaps, unknown, outside (supply links) or n/a (facilitated)
@@ -31,11 +36,13 @@
 //   incident_sources: web sources of the incident's attribution to the state (PERPETRATED_BY)
 //   source_record: the file record that asserted the company's edge
 // order_by: [company_name, incident, link, supplied_to]
-// sort_lists: [link_sources, incident_sources]
+// sort_lists: [link_sources, incident_sources, transfer_ids]
 MATCH (c:Company)-[f:FACILITATED]->(i:Incident)-[p:PERPETRATED_BY]->(s:Country)
 WHERE $state = '' OR s.iso2 = $state
 RETURN c.id AS company, c.name AS company_name, i.id AS incident, i.year AS year, s.iso2 AS state,
        'facilitated' AS link, CASE WHEN false THEN 'none' END AS supplied_to, f.product AS product, f.role AS evidence,
+       CASE WHEN false THEN '' END AS basis_kind, CASE WHEN false THEN ['none'] END AS transfer_ids,
+       CASE WHEN false THEN 0 END AS supply_year,
        CASE WHEN false THEN '' END AS since, CASE WHEN false THEN 'never' END AS until, 'n/a' AS window,
        CASE WHEN false THEN false END AS agency_attributed,
        '(' + c.name + ')-[FACILITATED]->(' + i.id + ')-[PERPETRATED_BY]->(' + s.iso2 + ')' AS evidence_path,
@@ -45,12 +52,14 @@ MATCH (c:Company)-[r:SUPPLIED]->(s:Country)<-[p:PERPETRATED_BY]-(i:Incident)
 WHERE ($state = '' OR s.iso2 = $state)
 WITH c, r, s, p, i,
      CASE WHEN (r.since IS NOT NULL AND i.date IS NOT NULL AND left(r.since, 4) > left(i.date, 4))
+            OR (r.since IS NULL AND r.year IS NOT NULL AND i.year IS NOT NULL AND r.year > i.year)
             OR (r.until IS NOT NULL AND i.date IS NOT NULL AND left(r.until, 4) < left(i.date, 4)) THEN 'outside'
-          WHEN r.since IS NULL OR r.until IS NULL OR i.date IS NULL THEN 'unknown'
+          WHEN (r.since IS NULL AND r.year IS NULL) OR r.until IS NULL OR i.date IS NULL THEN 'unknown'
           ELSE 'overlaps' END AS win
 WHERE $include_outside OR win <> 'outside'
 RETURN c.id AS company, c.name AS company_name, i.id AS incident, i.year AS year, s.iso2 AS state,
        'supplied_state' AS link, s.name AS supplied_to, r.product AS product, r.basis AS evidence,
+       r.basis_kind AS basis_kind, r.transfer_ids AS transfer_ids, r.year AS supply_year,
        r.since AS since, r.until AS until, win AS window, CASE WHEN false THEN false END AS agency_attributed,
        '(' + c.name + ')-[SUPPLIED]->(' + s.iso2 + ')<-[PERPETRATED_BY]-(' + i.id + ')' AS evidence_path,
        r.source_urls AS link_sources, p.source_urls AS incident_sources, r.source_record AS source_record
@@ -60,12 +69,14 @@ WHERE ($state = '' OR s.iso2 = $state)
 OPTIONAL MATCH (i)-[at:ATTRIBUTED_TO]->(a)
 WITH c, r, a, s, p, i, count(at) > 0 AS attributed,
      CASE WHEN (r.since IS NOT NULL AND i.date IS NOT NULL AND left(r.since, 4) > left(i.date, 4))
+            OR (r.since IS NULL AND r.year IS NOT NULL AND i.year IS NOT NULL AND r.year > i.year)
             OR (r.until IS NOT NULL AND i.date IS NOT NULL AND left(r.until, 4) < left(i.date, 4)) THEN 'outside'
-          WHEN r.since IS NULL OR r.until IS NULL OR i.date IS NULL THEN 'unknown'
+          WHEN (r.since IS NULL AND r.year IS NULL) OR r.until IS NULL OR i.date IS NULL THEN 'unknown'
           ELSE 'overlaps' END AS win
 WHERE $include_outside OR win <> 'outside'
 RETURN c.id AS company, c.name AS company_name, i.id AS incident, i.year AS year, s.iso2 AS state,
        'supplied_agency' AS link, a.name AS supplied_to, r.product AS product, r.basis AS evidence,
+       r.basis_kind AS basis_kind, r.transfer_ids AS transfer_ids, r.year AS supply_year,
        r.since AS since, r.until AS until, win AS window, attributed AS agency_attributed,
        '(' + c.name + ')-[SUPPLIED]->(' + a.name + ')-[PART_OF]->(' + s.iso2 + ')<-[PERPETRATED_BY]-(' + i.id + ')' AS evidence_path,
        r.source_urls AS link_sources, p.source_urls AS incident_sources, r.source_record AS source_record

@@ -19,6 +19,7 @@ def test_every_issue_fact_is_representable():
     assert set(s.rels["CONCERNS"].to_labels) == {"Incident", "Company", "Country", "Organization", "Person"}
     assert set(s.rels["SOURCED_FROM"].from_labels) == set(s.nodes) - {"Source"}
     assert len(s.tactics) == 14 and s.tactics["rendition"].physical and not s.tactics["spyware"].physical
+    assert s.tactics["digital_attack"].label == "Digital attack (hacking, phishing)"  # a comma in a YAML flow map
 
 
 def test_ladybug_ddl_has_a_table_per_label_and_type():

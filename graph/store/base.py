@@ -28,7 +28,8 @@ class Store(ABC):
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         columns, rows = self.rows(cypher, params)
-        return pd.DataFrame(rows, columns=columns)
+        # object dtype keeps ints as ints and nulls as None (pandas would turn an int column with a null into floats)
+        return pd.DataFrame(rows, columns=columns, dtype=object)
 
     # writes ------------------------------------------------------------------------------------
     @abstractmethod
