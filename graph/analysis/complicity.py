@@ -8,7 +8,10 @@ the score is computed from them in Python. The formula (also in docs/analyses.md
     F  incidents in which the company's product or service was used (FACILITATED)
     W  further incidents perpetrated by a state the company supplied, directly or through an agency
        PART_OF it (SUPPLIED), whose supply period overlaps the incident's year or is unknown;
-       incidents already in F are not counted again
+       incidents already in F are not counted again. A supply link that rests only on an in-country
+       detection (``basis_kind`` in_country_detection: the vendor's device was seen in the country, as
+       in the Surveillance Industry Index's Blue Coat records) is not a known sale and does not count;
+       such incidents are listed in ``detection_only_incidents``
     A  of the incidents in W, those attributed to the very agency the company supplied
     P  physical incidents (Freedom House's test) among F and W
 
@@ -27,7 +30,7 @@ from graph.store.base import Store
 
 WEIGHTS = {"facilitated": 3, "supply_linked": 1, "agency_attributed": 1, "physical": 1}
 COLUMNS = ["company", "company_name", "score", "facilitated", "supply_linked", "agency_attributed", "physical",
-           "window_unknown", "states", "roles", "facilitated_incidents", "supply_linked_incidents",
+           "window_unknown", "detection_only_incidents", "states", "roles", "facilitated_incidents", "supply_linked_incidents",
            "actions_concerning", "sources", "formula"]
 
 
@@ -51,8 +54,11 @@ def complicity_scores(store: Store, state: str = "") -> pd.DataFrame:
     out = []
     for company, grp in links.groupby("company", sort=True):
         fac = set(grp[grp.link == "facilitated"].incident)
-        sup = grp[grp.link != "facilitated"]
+        supplied = grp[grp.link != "facilitated"]
+        detected = supplied.basis_kind == "in_country_detection"
+        sup = supplied[~detected]
         w = set(sup.incident) - fac
+        detection_only = set(supplied[detected].incident) - fac - w
         a = {i for i in w if sup[(sup.incident == i) & (sup.agency_attributed == True)].shape[0]}  # noqa: E712
         unknown = {i for i in w if not (sup[sup.incident == i].window == "overlaps").any()}
         p = {i for i in fac | w if physical.get(i)}
@@ -62,7 +68,8 @@ def complicity_scores(store: Store, state: str = "") -> pd.DataFrame:
         out.append({
             "company": company, "company_name": grp.company_name.iloc[0], "score": score,
             "facilitated": len(fac), "supply_linked": len(w), "agency_attributed": len(a), "physical": len(p),
-            "window_unknown": len(unknown), "states": sorted(set(grp.state)),
+            "window_unknown": len(unknown), "detection_only_incidents": sorted(detection_only),
+            "states": sorted(set(grp.state)),
             "roles": sorted({r for r in grp[grp.link == "facilitated"].evidence if r}),
             "facilitated_incidents": sorted(fac), "supply_linked_incidents": sorted(w),
             "actions_concerning": actions.get(company, 0), "sources": sources,

@@ -1,0 +1,30 @@
+"""A supply link that rests only on an in-country detection is shown but does not count as a sale."""
+
+from graph.analysis.complicity import complicity_scores
+from graph.queries import run_query
+from ingest.pipeline import ingest
+from tests.conftest import SAMPLE
+
+
+def test_detections_are_flagged_and_not_scored(empty_store, tmp_path):
+    bundle = tmp_path / "links"
+    bundle.mkdir()
+    # Invented links for the test: Candiru "supplied" TR (open source) and was "detected" in RW.
+    (bundle / "relationships.csv").write_text(
+        "type,from_label,from_id,to_label,to_id,basis_kind\n"
+        "SUPPLIED,Company,company-candiru,Country,TR,open_source\n"
+        "SUPPLIED,Company,company-candiru,Country,RW,in_country_detection\n")
+    assert ingest(empty_store, [SAMPLE, bundle]).rejected == 0
+
+    links = run_query(empty_store, "corporate_complicity", {"state": "RW"})
+    candiru = links[links.company == "company-candiru"]
+    # RW's four incidents (ref-0002, ref-0004, ref-0032, ref-0035), each linked through the detection
+    assert sorted(candiru.incident) == ["ref-0002", "ref-0004", "ref-0032", "ref-0035"]
+    assert set(candiru.basis_kind) == {"in_country_detection"}
+
+    row = complicity_scores(empty_store).set_index("company").loc["company-candiru"]
+    # TR's four incidents (ref-0018, ref-0037, ref-0039, ref-0053), all renditions, so all physical;
+    # Candiru facilitated none in the sample: 3*0 + 4 + 0 + 4 = 8. The RW detections add nothing.
+    assert row.formula == "3*0 + 4 + 0 + 4 = 8"
+    assert row.supply_linked_incidents == ["ref-0018", "ref-0037", "ref-0039", "ref-0053"]
+    assert row.detection_only_incidents == ["ref-0002", "ref-0004", "ref-0032", "ref-0035"]
