@@ -139,20 +139,25 @@ def coerce(param: Param, raw: Any) -> Any:
         raise QueryError(f"parameter {param.name}: expected {param.type}, got {raw!r}") from None
 
 
-def bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(given) - set(query.parameters)
+def bind_params(what: str, parameters: dict[str, Param], given: dict[str, Any]) -> dict[str, Any]:
+    """Typed values for every declared parameter, defaults filled in; unknown or missing required ones raise."""
+    unknown = set(given) - set(parameters)
     if unknown:
-        raise QueryError(f"{query.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
-                         f"it takes {', '.join(query.parameters) or 'none'}")
+        raise QueryError(f"{what}: unknown parameter(s) {', '.join(sorted(unknown))}; "
+                         f"it takes {', '.join(parameters) or 'none'}")
     out = {}
-    for name, p in query.parameters.items():
+    for name, p in parameters.items():
         if name in given:
             out[name] = coerce(p, given[name])
         elif p.required:
-            raise QueryError(f"{query.name}: parameter {name} is required ({p.description})")
+            raise QueryError(f"{what}: parameter {name} is required ({p.description})")
         else:
             out[name] = coerce(p, p.default)
     return out
+
+
+def bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
+    return bind_params(query.name, query.parameters, given)
 
 
 def parse_cli_params(pairs: list[str]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph.queries import Param, QueryError, coerce
+from graph.queries import Param, QueryError, bind_params
 from graph.store.base import Store
 
 
@@ -141,19 +141,7 @@ def get_analysis(name: str) -> Analysis:
 
 def bind_analysis(analysis: Analysis, given: dict[str, Any]) -> dict[str, Any]:
     """Typed parameter values, defaults filled in; unknown or missing required parameters raise QueryError."""
-    unknown = set(given) - set(analysis.parameters)
-    if unknown:
-        raise QueryError(f"{analysis.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
-                         f"it takes {', '.join(analysis.parameters) or 'none'}")
-    out = {}
-    for name, p in analysis.parameters.items():
-        if name in given:
-            out[name] = coerce(p, given[name])
-        elif p.required:
-            raise QueryError(f"{analysis.name}: parameter {name} is required ({p.description})")
-        else:
-            out[name] = p.default
-    return out
+    return bind_params(analysis.name, analysis.parameters, given)
 
 
 def run_analysis(store: Store, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
