@@ -116,3 +116,19 @@ def test_country_spellings_resolve_whatever_the_case(name, form):
 
 def test_fixture_provenance_file_exists():
     assert (Path(__file__).parent / "fixtures" / "external" / "README.md").exists()
+
+
+@needs_external
+def test_reports_linking_a_vendor_to_a_state(empty_store):
+    from graph.queries import run_query
+    from tests.conftest import SAMPLE
+
+    assert ingest(empty_store, [SAMPLE, EXTERNAL / "citizenlab-reports-corpus"]).rejected == 0
+    got = run_query(empty_store, "reports_linking", {"company": "company-hacking-team", "state": "ET"})
+    # Read in the corpus: "Hacking Team and the Targeting of Ethiopian Journalists" (2014-02-12) names
+    # Hacking Team throughout and Ethiopia in its title and text.
+    row = got[got.url == "https://citizenlab.org/2014/02/hacking-team-targeting-ethiopian-journalists/"]
+    assert len(row) == 1 and row.iloc[0].date == "2014-02-12"
+    assert row.iloc[0].company_mentions > 10 and row.iloc[0].state_mentions > 1
+    assert list(got.date) == sorted(got.date)
+    assert run_query(empty_store, "reports_linking", {"company": "company-hacking-team", "state": "IS"}).empty
