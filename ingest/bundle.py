@@ -146,6 +146,7 @@ def map_rel_row(row: dict[str, Any], ctx: Context) -> RecordGraph:
         elif convert(Prop(name, "STRING"), value) is not None:
             raise RecordError(name, f"{name}: not a property of {rtype}")
     props["source_record"] = props.get("source_record") or f"{ctx.file_source}:{ctx.record_ref}"
+    props["source_records"] = sorted({*(props.get("source_records") or []), props["source_record"]})
     rg.rel(rtype, fl, _endpoint(fl, row.get("from_id"), "from_id"), tl, _endpoint(tl, row.get("to_id"), "to_id"), props)
     return rg
 

@@ -41,7 +41,8 @@ class Context:
     shared: dict[str, Any] = field(default_factory=dict)
 
     def provenance(self, urls: list[str] | None = None) -> dict[str, Any]:
-        return {"source_record": f"{self.file_source}:{self.record_ref}", "source_urls": list(urls or []) or None}
+        ref = f"{self.file_source}:{self.record_ref}"
+        return {"source_record": ref, "source_records": [ref], "source_urls": list(urls or []) or None}
 
     def resolve_company(self, name: str) -> tuple[str, str]:
         """(id, canonical name) of a company named ``name`` or known under it as an alias; merges are logged."""
@@ -63,8 +64,7 @@ def country(rg: RecordGraph, ctx: Context, value: Any, path: str) -> str:
 
 def sourced(rg: RecordGraph, ctx: Context, label: str, key: str, urls: list[str] | None = None) -> None:
     """Link a node to the file it came from and to the web pages its record cites."""
-    props = {"record": ctx.record_ref, "records": [ctx.record_ref],
-             "source_record": f"{ctx.file_source}:{ctx.record_ref}"}
+    props = {"record": ctx.record_ref, "records": [ctx.record_ref], **ctx.provenance()}
     rg.rel("SOURCED_FROM", label, key, "Source", ctx.file_source, props)
     for url in urls or []:
         rg.rel("SOURCED_FROM", label, key, "Source", ids.web_source_id(url), props)

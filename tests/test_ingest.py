@@ -152,3 +152,24 @@ def test_bundle_relationship_to_a_missing_node_is_rejected(tmp_path, empty_store
         "USED_TACTIC,Incident,ref-9999,Tactic,teleportation\n")
     report = ingest(empty_store, [bundle])
     assert [(r.line, r.field) for r in report.rejects] == [(2, "from_id"), (3, "from_id")]
+
+
+def test_provenance_accumulates_across_ingests(empty_store, tmp_path):
+    """A relationship asserted by two files, ingested one after the other, keeps both records and all URLs."""
+    assert ingest(empty_store, [SAMPLE / "companies.jsonl"]).rejected == 0
+    bundle = tmp_path / "more"
+    bundle.mkdir()
+    (bundle / "relationships.csv").write_text(
+        "type,from_label,from_id,to_label,to_id,source_urls\n"
+        "SUPPLIED,Company,company-nso-group,Country,SA,https://example.org/another-report\n")
+    assert ingest(empty_store, [bundle]).rejected == 0
+    assert ingest(empty_store, [bundle]).rejected == 0  # and again: nothing changes
+    rows = empty_store.rows("MATCH (:Company {id: 'company-nso-group'})-[r:SUPPLIED]->(:Country {iso2: 'SA'}) "
+                            "RETURN r.source_records AS recs, r.source_urls AS urls, r.basis AS basis")[1]
+    assert len(rows) == 1
+    recs, urls, basis = rows[0]
+    # companies.jsonl line 1 (NSO Group) names SA as a client with the daddycow.com source; the bundle's row 2.
+    assert [r.split(":", 1)[1] for r in recs] == ["line 1", "line 2"]
+    assert urls == ["https://daddycow.com/livenewss/news/3693857/England-s-High-Court-orders-Saudi-Arabia-to-pay-3m-to-"
+                    "dissident-over-Pegasus-hack", "https://example.org/another-report"]
+    assert basis.startswith("English High Court accepted")  # the bundle's empty basis keeps the first one

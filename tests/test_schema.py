@@ -29,7 +29,7 @@ def test_ladybug_ddl_has_a_table_per_label_and_type():
     assert len(ddl) == 9 + 20
     assert "CREATE REL TABLE IF NOT EXISTS SUPPLIED(FROM Company TO Country, FROM Company TO Organization, " \
            "product STRING, since STRING, until STRING, basis STRING, goods STRING[], year INT64, " \
-           "completed STRING, basis_kind STRING, transfer_ids STRING[], source_record STRING, " \
+           "completed STRING, basis_kind STRING, transfer_ids STRING[], source_record STRING, source_records STRING[], " \
            "source_urls STRING[])" in ddl
 
 

@@ -198,6 +198,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def merge_value(prop: Prop, old: Any, new: Any) -> Any:
+    """What an upsert stores: the new value unless it is null; for a list, the old items plus new ones."""
+    if new is None:
+        return old
+    if prop.type == "STRING[]" and old:
+        return old + [x for x in new if x not in old]
+    return new
+
+
 def _changed(rows: list[dict[str, Any]], old_of, props: list[Prop]) -> list[dict[str, Any]]:
     """Rows that exist already and whose merged properties (new value unless null) differ from the stored ones."""
     out = []
@@ -205,7 +214,7 @@ def _changed(rows: list[dict[str, Any]], old_of, props: list[Prop]) -> list[dict
         old = old_of(r)
         if old is None:
             continue
-        merged = {p.name: r.get(p.name) if r.get(p.name) is not None else old.get(p.name) for p in props}
+        merged = {p.name: merge_value(p, old.get(p.name), r.get(p.name)) for p in props}
         if any(merged[k] != old.get(k) for k in merged):
             out.append({**r, **merged})
     return out
