@@ -1,0 +1,115 @@
+"""Turn analysis results into things to look at and download: a NetworkX graph, pyvis HTML, GraphML.
+
+The Streamlit pages call these; nothing here reads the store. The HTML is self-contained: vis-network
+is inlined (``cdn_resources='in_line'``) and the stylesheet and script that pyvis's template always
+fetches from a CDN (Bootstrap) are removed, so the page asks no host but the app's own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import networkx as nx
+import pandas as pd
+
+from graph.analysis.subgraph import split_node_id
+
+# One colour per node label (ColorBrewer Set2/Dark2-like, readable on white).
+LABEL_COLOURS = {"Country": "#66c2a5", "Incident": "#fc8d62", "Company": "#e7298a", "Organization": "#8da0cb",
+                 "Person": "#a6d854", "Tactic": "#ffd92f", "AccountabilityAction": "#e5c494", "Source": "#b3b3b3",
+                 "Transfer": "#1b9e77"}
+OTHER_COLOUR = "#999999"
+# <link href="http..."> and <script src="http..."></script> elements: requests to other hosts.
+_REMOTE = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']https?://[^>]*>|"""
+                     r"""<script\b[^>]*\bsrc\s*=\s*["']https?://[^>]*>\s*</script>""", re.I | re.S)
+# Stop the physics once the layout has settled, so the graph holds still; mark the page when it has.
+_FREEZE = """network = new vis.Network(container, data, options);
+                  network.once("stabilizationIterationsDone", function () {
+                      network.setOptions({physics: false});
+                      document.body.setAttribute("data-stabilised", "true");
+                  });"""
+
+
+def ego_to_networkx(edges: pd.DataFrame) -> nx.MultiDiGraph:
+    """The graph of an ``ego_network`` edges table (``run_analysis(store, "ego_network")``).
+
+    Nodes are the ``Label:key`` names of the table, with ``label``, ``key``, ``name`` and ``hop`` (the
+    centre, from ``edges.attrs["centre"]``, is hop 0 even with no edges; any other node's hop is the
+    smallest hop of its edges, as an edge's hop is that of its farther end). Edges are keyed by
+    relationship ``type`` and carry ``hop`` and ``sources``.
+
+    >>> e = pd.DataFrame([{"from": "Company:x", "from_name": "X", "type": "SUPPLIED", "to": "Country:RW",
+    ...                    "to_name": "Rwanda", "hop": 1, "sources": ["https://example.org/a"]}])
+    >>> e.attrs["centre"] = "Company:x"
+    >>> g = ego_to_networkx(e)
+    >>> sorted(g.nodes(data="hop")), list(g.edges(keys=True))
+    ([('Company:x', 0), ('Country:RW', 1)], [('Company:x', 'Country:RW', 'SUPPLIED')])
+    """
+    g = nx.MultiDiGraph()
+    centre = edges.attrs.get("centre")
+    if centre:
+        label, key = split_node_id(centre)
+        g.add_node(centre, label=label, key=key, name=key, hop=0)
+    for r in edges.to_dict("records"):
+        hop = int(r["hop"])
+        for nid, name in ((r["from"], r["from_name"]), (r["to"], r["to_name"])):
+            node_hop = 0 if nid == centre else hop
+            if nid in g:
+                g.nodes[nid].update(name=name, hop=min(g.nodes[nid]["hop"], node_hop))
+            else:
+                label, key = split_node_id(nid)
+                g.add_node(nid, label=label, key=key, name=name, hop=node_hop)
+        g.add_edge(r["from"], r["to"], key=r["type"], type=r["type"], hop=hop, sources=list(r["sources"] or []))
+    return g
+
+
+def pyvis_html(g: nx.MultiDiGraph, height: int = 600) -> str:
+    """A self-contained interactive HTML page of ``g`` (as from :func:`ego_to_networkx`), ``height`` pixels high.
+
+    Nodes show their name and are coloured by label (:data:`LABEL_COLOURS`; the centre, hop 0, is drawn
+    larger); edges are arrows labelled with the relationship type, their sources in the tooltip. The
+    physics stops once the layout is stable. No resource is fetched from another host.
+    """
+    from pyvis.network import Network
+
+    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    for n, d in g.nodes(data=True):
+        net.add_node(n, label=str(d.get("name") or n), title=f"{d.get('label')}: {d.get('key')}",
+                     color=LABEL_COLOURS.get(d.get("label"), OTHER_COLOUR), size=25 if d.get("hop") == 0 else 15)
+    for u, v, k, d in g.edges(keys=True, data=True):
+        sources = d.get("sources") or []
+        net.add_edge(u, v, label=str(d.get("type", k)), title="\n".join(sources) or str(d.get("type", k)))
+    net.set_options('{"physics": {"stabilization": {"enabled": true, "iterations": 300}}, '
+                    '"edges": {"font": {"size": 10, "align": "middle"}, "smooth": false}}')
+    html = net.generate_html(notebook=False)
+    html = _REMOTE.sub("", html)
+    if "network = new vis.Network(container, data, options);" not in html:
+        raise RuntimeError("pyvis template changed: cannot hook the physics freeze")
+    return html.replace("network = new vis.Network(container, data, options);", _FREEZE, 1)
+
+
+def remote_urls(html: str) -> list[str]:
+    """The ``src``/``href`` URLs of ``html`` that point at another host (there should be none).
+
+    >>> remote_urls('<script src="https://cdn.example/x.js"></script><a href="#top">')
+    ['https://cdn.example/x.js']
+    """
+    return re.findall(r"""\b(?:src|href)\s*=\s*["'](https?://[^"']+)""", html, re.I)
+
+
+def graphml_bytes(g: nx.MultiDiGraph) -> bytes:
+    """``g`` as GraphML (UTF-8), for Gephi, yEd or Cytoscape.
+
+    Node attributes ``label`` (Country, Company...), ``key``, ``name``, ``hop``; edge attributes ``type``
+    (the relationship type, also the edge id), ``hop`` and ``sources`` (URLs separated by spaces, as
+    GraphML has no lists).
+    """
+    out = nx.MultiDiGraph()
+    out.add_nodes_from((n, {k: v for k, v in d.items() if v is not None}) for n, d in g.nodes(data=True))
+    for u, v, k, d in g.edges(keys=True, data=True):
+        attrs = {a: (" ".join(x) if isinstance(x, list) else x) for a, x in d.items() if x is not None}
+        out.add_edge(u, v, key=k, **attrs)
+    buf = io.BytesIO()
+    nx.write_graphml(out, buf, encoding="utf-8")
+    return buf.getvalue()

@@ -1,0 +1,65 @@
+"""graph.view: an ego network as NetworkX, as self-contained pyvis HTML and as GraphML, on both backends."""
+
+import io
+
+import networkx as nx
+import pandas as pd
+
+from graph.analysis import run_analysis
+from graph.view import LABEL_COLOURS, ego_to_networkx, graphml_bytes, pyvis_html, remote_urls
+
+# companies.jsonl co-0009 and cases.jsonl ref-0032, by hand: GainJet's neighbours at depth 1.
+GAINJET_HOPS = {"Company:company-gainjet": 0, "Country:GR": 1, "Country:RW": 1, "Incident:ref-0032": 1}
+
+
+def _gainjet(store, depth=1) -> nx.MultiDiGraph:
+    return ego_to_networkx(run_analysis(store, "ego_network", {"entity": "company-gainjet", "depth": depth}))
+
+
+def test_ego_edges_become_a_graph_with_labels_and_hops(sample_store):
+    g = _gainjet(sample_store)
+    hops = dict(g.nodes(data="hop"))
+    lawsuit = [n for n in hops if n.startswith("AccountabilityAction:")]
+    assert len(lawsuit) == 1 and g.nodes[lawsuit[0]]["name"] == "lawsuit"
+    assert {n: h for n, h in hops.items() if n not in lawsuit} == GAINJET_HOPS and hops[lawsuit[0]] == 1
+    assert g.nodes["Country:GR"] == {"label": "Country", "key": "GR", "name": "Greece", "hop": 1}
+    assert sorted((u, k, v) for u, v, k in g.edges(keys=True) if not u.startswith("Accountability")) == [
+        ("Company:company-gainjet", "FACILITATED", "Incident:ref-0032"),
+        ("Company:company-gainjet", "HEADQUARTERED_IN", "Country:GR"),
+        ("Company:company-gainjet", "SUPPLIED", "Country:RW"),
+        ("Incident:ref-0032", "PERPETRATED_BY", "Country:RW")]
+    assert g.edges["Company:company-gainjet", "Country:RW", "SUPPLIED"]["sources"] == [
+        "http://skynewsug.com/kagame-govt-admits-kidnapping-hotel-rwanda-hero/"]
+    # at depth 2 a node's hop is still its distance from the centre
+    g2 = _gainjet(sample_store, depth=2)
+    assert g2.nodes["Country:AE"]["hop"] == 2 and g2.nodes["Country:RW"]["hop"] == 1
+
+
+def test_an_isolated_centre_is_still_a_node():
+    edges = pd.DataFrame(columns=["from", "from_name", "type", "to", "to_name", "hop", "sources"])
+    edges.attrs["centre"] = "Country:XK"
+    g = ego_to_networkx(edges)
+    assert dict(g.nodes(data=True)) == {"Country:XK": {"label": "Country", "key": "XK", "name": "XK", "hop": 0}}
+    assert "new vis.Network" in pyvis_html(g)
+
+
+def test_pyvis_html_is_self_contained_coloured_labelled_and_settles(sample_store):
+    html = pyvis_html(_gainjet(sample_store), height=480)
+    assert remote_urls(html) == []  # pyvis's template links Bootstrap from a CDN: it is removed
+    assert "cdn.jsdelivr" not in html and "cdnjs" not in html
+    assert "vis-network" in html and "new vis.Network" in html  # vis inlined
+    assert LABEL_COLOURS["Company"] in html and LABEL_COLOURS["Country"] in html
+    assert '"label": "SUPPLIED"' in html and '"label": "GainJet"' in html
+    assert 'stabilizationIterationsDone' in html and "physics: false" in html
+    assert "height: 480px" in html
+
+
+def test_graphml_round_trips_types_labels_and_sources(sample_store):
+    g = _gainjet(sample_store)
+    back = nx.read_graphml(io.BytesIO(graphml_bytes(g)), force_multigraph=True)
+    assert set(back.nodes) == set(g.nodes)
+    assert back.nodes["Country:RW"]["label"] == "Country" and back.nodes["Country:RW"]["hop"] == 1
+    types = sorted(d["type"] for _, _, d in back.edges(data=True))
+    assert types == ["CONCERNS", "FACILITATED", "HEADQUARTERED_IN", "PERPETRATED_BY", "SUPPLIED"]
+    supplied = [d for u, v, d in back.edges(data=True) if d["type"] == "SUPPLIED"][0]
+    assert supplied["sources"] == "http://skynewsug.com/kagame-govt-admits-kidnapping-hotel-rwanda-hero/"
