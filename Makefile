@@ -27,7 +27,7 @@ test: setup
 	$(PY) -m pytest
 
 lint: setup
-	$(VENV)/bin/ruff check graph ingest tests app.py scripts bench
+	$(VENV)/bin/ruff check graph ingest tests app.py app_pages scripts bench
 
 docs: setup
 	$(TNR) schema markdown --write docs/schema.md

@@ -1,68 +1,22 @@
-"""tnr-graph in the browser: graph counts and the named queries, with their parameters.
+"""tnr-graph in the browser: a thin multipage Streamlit app over the library (``streamlit run app.py``).
 
-A thin page over the library: every number here comes from ``graph.store`` and ``graph.queries``.
+Every number, table and graph comes from ``graph.store``, ``graph.queries``, ``graph.analysis`` and
+``graph.view``; the pages in ``app_pages/`` only lay them out. Pages: Overview (counts and one
+question, the default), Questions (every named query), Analyses (the NetworkX analyses) and Explore
+(search an entity and draw its ego network). The app fetches nothing from any host but its own.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
-
-from graph.output import records
-from graph.queries import QueryError, load_library, run_query
-from graph.store import default_backend, default_db, open_store
-from graph.store.base import StoreError
 
 st.set_page_config(page_title="tnr-graph", layout="wide")
 st.title("tnr-graph")
 st.caption("Transnational repression: who reaches across borders, who helps, and who is held to account.")
 
-
-def _counts() -> dict:
-    with open_store(default_db(), backend=default_backend()) as store:
-        return store.counts()
-
-
-def _run(name: str, params: dict) -> pd.DataFrame:
-    with open_store(default_db(), backend=default_backend()) as store:
-        return run_query(store, name, params)
-
-
-try:
-    counts = _counts()
-except StoreError as e:
-    st.error(str(e))
-    st.stop()
-
-st.subheader("The graph")
-cols = st.columns(4)
-for i, (label, n) in enumerate(counts["nodes"].items()):
-    cols[i % 4].metric(label, n)
-with st.expander("Relationships per type"):
-    st.dataframe(pd.DataFrame(sorted(counts["relationships"].items()), columns=["type", "count"]),
-                 hide_index=True, width="stretch")
-
-st.subheader("Ask a question")
-library = load_library()
-name = st.selectbox("Query", list(library), format_func=lambda n: n.replace("_", " "),
-                    index=list(library).index("cross_border_reach") if "cross_border_reach" in library else 0)
-query = library[name]
-st.write(query.description)
-params = {}
-with st.form("params"):
-    for p in query.parameters.values():
-        if p.type == "int":
-            params[p.name] = st.number_input(p.description or p.name, value=int(p.default or 0), step=1, key=p.name)
-        else:
-            params[p.name] = st.text_input(p.description or p.name, value="" if p.default is None else str(p.default),
-                                           key=p.name)
-    st.form_submit_button("Run")
-try:
-    result = _run(name, params)
-except (QueryError, StoreError) as e:
-    st.error(str(e))
-else:
-    st.caption(f"{len(result)} rows")
-    st.dataframe(pd.DataFrame(records(result)), hide_index=True, width="stretch")
-    with st.expander("Columns"):
-        st.table(pd.DataFrame(query.columns.items(), columns=["column", "meaning"]))
+st.navigation([
+    st.Page("app_pages/overview.py", title="Overview", default=True),
+    st.Page("app_pages/questions.py", title="Questions"),
+    st.Page("app_pages/analyses.py", title="Analyses"),
+    st.Page("app_pages/explore.py", title="Explore"),
+]).run()

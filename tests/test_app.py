@@ -1,7 +1,8 @@
-"""The Streamlit page, run headless by Streamlit's own test harness, on both backends."""
+"""The Streamlit app (all four pages), run headless by Streamlit's own test harness, on both backends."""
 
 from streamlit.testing.v1 import AppTest
 
+from graph.queries import load_library
 from tests.conftest import ROOT
 
 
@@ -44,3 +45,96 @@ def test_app_with_neo4j_unreachable_says_so(monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert "cannot reach Neo4j at bolt://127.0.0.1:9" in at.error[0].value
+
+
+def _app(monkeypatch, sample_cli) -> AppTest:
+    _point_app_at(monkeypatch, sample_cli)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def test_questions_page_runs_every_query_from_its_header(sample_cli, monkeypatch):
+    at = _app(monkeypatch, sample_cli)
+    at.switch_page("app_pages/questions.py").run()
+    for name in load_library():
+        at.selectbox(key="question").set_value(name).run()
+        assert not at.exception, name
+        assert not at.error, (name, at.error[0].value)
+    # a string parameter is a text input: countries, companies, persons... whose name contains "gain"
+    at.selectbox(key="question").set_value("search_entities").run()
+    at.text_input(key="query-search_entities:q").set_value("GAIN")
+    at.button[0].click().run()
+    assert list(at.dataframe[0].value.key) == ["company-gainjet"]
+    # int parameters become number inputs. 2020 in cases.jsonl: AE ref-0030 (IR) and ref-0032 (RW);
+    # AT ref-0031, FR ref-0026, SE ref-0027 (RU); US ref-0028 (IR).
+    at.selectbox(key="question").set_value("incidents_per_host").run()
+    at.number_input(key="query-incidents_per_host:year_from").set_value(2020)
+    at.number_input(key="query-incidents_per_host:year_to").set_value(2020)
+    at.button[0].click().run()
+    result = at.dataframe[0].value
+    assert list(result.host) == ["AE", "AT", "FR", "SE", "US"]
+    assert list(result.incidents) == [2, 1, 1, 1, 1]
+    assert list(result.origins[0]) == ["IR", "RW"]
+    assert "5 rows" in [c.value for c in at.caption]
+    assert [b.label for b in at.download_button] == ["Download CSV", "Download JSON"]
+    assert "host" in list(at.table[0].value.column)  # the column meanings
+    # bool parameters become checkboxes; a list parameter is a comma-separated text input
+    at.selectbox(key="question").set_value("un_naming_gap").run()
+    assert at.checkbox(key="query-un_naming_gap:only_gaps").value is True
+    at.selectbox(key="question").set_value("impunity_by_host").run()
+    assert "lawsuit" in at.text_input(key="query-impunity_by_host:kinds").value
+
+
+def test_analyses_page_runs_an_analysis_on_demand(sample_cli, monkeypatch):
+    at = _app(monkeypatch, sample_cli)
+    at.switch_page("app_pages/analyses.py").run()
+    assert not at.exception
+    assert not at.dataframe and "press Run" in at.info[0].value  # nothing runs before it is asked to
+    at.selectbox(key="analysis").set_value("reach").run()
+    at.text_input(key="analysis-reach:origin").set_value("RW")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    # cases.jsonl, origin RW: ref-0002 and ref-0004 in ZA (2010, 2013), ref-0032 in AE (2020), ref-0035 in US (2021)
+    row = at.dataframe[0].value.iloc[0]
+    assert row.origin == "RW" and row.hosts == 3 and row.incidents_abroad == 4
+    assert list(row.host_list) == ["AE", "US", "ZA"] and (row.first_year, row.last_year) == (2010, 2021)
+    assert [b.label for b in at.download_button] == ["Download CSV", "Download JSON"]
+    # a missing required parameter is the library's error, shown on the page
+    at.selectbox(key="analysis").set_value("paths").run()
+    at.button[0].click().run()
+    assert not at.exception and "source is required" in at.error[0].value
+
+
+def test_explore_page_draws_an_ego_network(sample_cli, monkeypatch):
+    at = _app(monkeypatch, sample_cli)
+    at.switch_page("app_pages/explore.py").run()
+    assert not at.exception
+    at.text_input(key="explore-q").set_value("gainj").run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="explore-entity").value == "Company:company-gainjet"
+    # companies.jsonl co-0009 (HQ GR, client RW, a lawsuit) and cases.jsonl ref-0032 (GainJet flew him; RW
+    # perpetrated it): depth 1 is GainJet, Greece, Rwanda, ref-0032 and the lawsuit; five relationships,
+    # one of them between two neighbours (ref-0032 PERPETRATED_BY Rwanda).
+    edges = at.dataframe[0].value
+    assert sorted(zip(edges.from_name, edges.type, edges.to_name)) == [
+        ("GainJet", "FACILITATED", "ref-0032"), ("GainJet", "HEADQUARTERED_IN", "Greece"),
+        ("GainJet", "SUPPLIED", "Rwanda"), ("lawsuit", "CONCERNS", "GainJet"), ("ref-0032", "PERPETRATED_BY", "Rwanda")]
+    supplied = edges[edges.type == "SUPPLIED"].iloc[0]
+    assert list(supplied.sources) == ["http://skynewsug.com/kagame-govt-admits-kidnapping-hotel-rwanda-hero/"]
+    assert any("5 nodes, 5 relationships" in c.value for c in at.caption)
+    html = at.get("iframe")[0].proto.srcdoc
+    assert "new vis.Network" in html and '"label": "HEADQUARTERED_IN"' in html and "physics: false" in html
+    assert "Download as GraphML" in [b.label for b in at.download_button]
+    # depth 2 reaches further (Rwanda's other incidents), and the node cap cuts it reproducibly
+    at.slider(key="explore-depth").set_value(2).run()
+    assert len(at.dataframe[0].value) > 5
+    at.number_input(key="explore-cap").set_value(6).run()
+    assert any("6 nodes" in c.value and "node cap" in c.value for c in at.caption)
+
+
+def test_explore_page_says_when_nothing_matches(sample_cli, monkeypatch):
+    at = _app(monkeypatch, sample_cli)
+    at.switch_page("app_pages/explore.py").run()
+    at.text_input(key="explore-q").set_value("no such entity zz").run()
+    assert not at.exception and "Nothing matches" in at.warning[0].value

@@ -1,4 +1,4 @@
-"""The served app in Debian's chromium: it renders the sample and asks no host but localhost."""
+"""The served app in Debian's chromium: every page renders the sample and asks no host but localhost."""
 
 import os
 import socket
@@ -55,21 +55,49 @@ def served_app(sample_cli, tmp_path):
 
 
 def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
+    """Every page renders (the Explore page draws GainJet's ego network) and no request leaves the machine.
+
+    Screenshots of each page go to ``$TNR_SCREENSHOTS`` (a folder) as ``app-<page>.png``, else to tmp_path.
+    """
     from playwright.sync_api import sync_playwright
 
+    shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
     hosts = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.on("request", lambda r: hosts.append(urlparse(r.url).hostname))
         page.goto(served_app, wait_until="networkidle")
         # The result grid draws on a canvas; the caption above it is text.
         page.get_by_text("3 rows").first.wait_for(timeout=60_000)
         page.get_by_text("AccountabilityAction").first.wait_for(timeout=60_000)
         body = page.inner_text("body")
-        page.screenshot(path=os.environ.get("TNR_SCREENSHOT", str(tmp_path / "app.png")), full_page=True)
+        page.screenshot(path=str(shots / "app-overview.png"), full_page=True)
+
+        page.goto(served_app + "/questions", wait_until="networkidle")
+        page.get_by_text("Download CSV").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(shots / "app-questions.png"), full_page=True)
+
+        page.goto(served_app + "/analyses", wait_until="networkidle")
+        page.get_by_role("combobox").first.click()
+        page.get_by_role("option", name="reach", exact=True).click()
+        page.get_by_text("origin: ISO2 of one origin state").wait_for(timeout=60_000)  # the form of reach
+        page.get_by_role("button", name="Run").first.click()
+        page.get_by_text("Download JSON").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(shots / "app-analyses.png"), full_page=True)
+
+        page.goto(served_app + "/explore", wait_until="networkidle")
+        search = page.get_by_label("Find an entity", exact=False)
+        search.fill("gainjet")
+        search.press("Enter")
+        page.get_by_text("5 nodes, 5 relationships").first.wait_for(timeout=60_000)
+        graph = page.frame_locator("iframe").first
+        graph.locator("#mynetwork canvas").wait_for(timeout=60_000)
+        graph.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(shots / "app-explore.png"), full_page=True)
         browser.close()
     assert "tnr-graph" in body
     assert "Incident\n\n42" in body, body
     remote = {h for h in hosts if h and h not in LOCAL}
-    assert remote == set(), f"the page asked non-local hosts: {remote}"
+    assert remote == set(), f"the pages asked non-local hosts: {remote}"

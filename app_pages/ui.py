@@ -1,0 +1,66 @@
+"""Widgets the pages share: a form generated from declared parameters, and a result with its downloads.
+
+Only layout lives here; running queries and analyses is the library's job (``graph.queries``,
+``graph.analysis``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from graph.output import records, to_csv, to_json
+from graph.queries import Param
+from graph.store import default_backend, default_db, open_store
+
+
+def store():
+    """The configured store (``$TNR_BACKEND``, ``$TNR_DB``), read-only; use it in a ``with`` block."""
+    return open_store(default_db(), backend=default_backend())
+
+
+def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run") -> tuple[dict[str, Any], bool]:
+    """One widget per declared parameter (string, int, float, bool, list) in a form; its values and whether it was submitted.
+
+    Values left empty are left out, so a missing required parameter is reported by the library.
+    """
+    values: dict[str, Any] = {}
+    with st.form(form_key):
+        for p in parameters.values():
+            label = f"{p.name}{' (required)' if p.required else ''}" + (f": {p.description}" if p.description else "")
+            key = f"{form_key}:{p.name}"
+            if p.type == "int":
+                v = st.number_input(label, value=None if p.default is None else int(p.default), step=1,
+                                    help=p.description, key=key)
+            elif p.type == "float":
+                v = st.number_input(label, value=None if p.default is None else float(p.default),
+                                    help=p.description, key=key)
+            elif p.type == "bool":
+                v = st.checkbox(label, value=bool(p.default), help=p.description, key=key)
+            elif p.type == "list":
+                default = ", ".join(map(str, p.default)) if isinstance(p.default, list) else (p.default or "")
+                v = st.text_input(label, value=default, help=f"{p.description} (comma-separated)", key=key)
+            else:
+                v = st.text_input(label, value="" if p.default is None else str(p.default), help=p.description,
+                                  key=key)
+            if v is not None and not (p.required and v == ""):
+                values[p.name] = v
+        submitted = st.form_submit_button(submit)
+    return values, submitted
+
+
+def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None) -> None:
+    """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings."""
+    notes = [f"{k}: {v}" for k, v in df.attrs.items() if k in ("truncated", "approximate", "modularity", "nodes")]
+    st.caption(f"{len(df)} rows" + (f" ({'; '.join(notes)})" if notes else ""))
+    st.dataframe(pd.DataFrame(records(df), columns=list(df.columns)), hide_index=True, width="stretch")
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("Download CSV", to_csv(df), file_name=f"{basename}.csv", mime="text/csv",
+                         on_click="ignore", key=f"csv:{basename}")
+    right.download_button("Download JSON", to_json(df), file_name=f"{basename}.json", mime="application/json",
+                          on_click="ignore", key=f"json:{basename}")
+    if columns:
+        with st.expander("Columns"):
+            st.table(pd.DataFrame(columns.items(), columns=["column", "meaning"]))
