@@ -101,6 +101,20 @@ def sample_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def fx_db(tmp_path_factory) -> Path:
+    """The invented 7-incident analysis fixture (tests/fixtures/analysis), ingested once."""
+    db = tmp_path_factory.mktemp("analysis") / "fx.lbug"
+    load(db, FIXTURES / "analysis")
+    return db
+
+
+@pytest.fixture()
+def fx(fx_db):
+    with EmbeddedStore(fx_db) as store:
+        yield store
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param

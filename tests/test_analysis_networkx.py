@@ -22,20 +22,7 @@ from graph.output import records
 from graph.queries import QueryError
 from graph.store.base import StoreError
 from graph.store.embedded import EmbeddedStore
-from tests.conftest import FIXTURES, load, tnr
-
-
-@pytest.fixture(scope="module")
-def fx_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("analysis-nx") / "fx.lbug"
-    load(db, FIXTURES / "analysis")
-    return db
-
-
-@pytest.fixture()
-def fx(fx_db):
-    with EmbeddedStore(fx_db) as store:
-        yield store
+from tests.conftest import tnr
 
 
 def test_ego_network_depths_and_cap(fx):

@@ -22,25 +22,11 @@ import pytest
 
 from graph.output import records
 from graph.queries import load_library, run_query
-from graph.store.embedded import EmbeddedStore
-from tests.conftest import FIXTURES, load, tnr
+from tests.conftest import tnr
 
 NEW_QUERIES = {"origin_host_flows", "host_exposure", "corporate_complicity", "jurisdictions_that_could_act",
                "impunity_by_origin", "impunity_by_host", "impunity_by_tactic", "impunity_by_year",
                "incidents_without_accountability", "un_naming_gap", "tactic_profile", "incident_timeline"}
-
-
-@pytest.fixture(scope="module")
-def fx_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("analysis") / "fx.lbug"
-    load(db, FIXTURES / "analysis")
-    return db
-
-
-@pytest.fixture()
-def fx(fx_db):
-    with EmbeddedStore(fx_db) as store:
-        yield store
 
 
 def test_new_queries_are_in_the_library_with_described_columns():
