@@ -140,6 +140,22 @@ def queries(fmt: str = FormatOpt):
     _emit(pd.DataFrame(rows, columns=["name", "description", "parameters", "command"]), fmt)
 
 
+def _run_named(param: list[str], check, run, name: str, db: Path | None, backend: str | None):
+    """Check NAME=VALUE parameters before opening the store, then run; errors end the command cleanly."""
+    try:
+        params = parse_cli_params(param)
+        check(params)
+    except QueryError as e:
+        _fail(str(e))
+    store = _store(db, backend)
+    try:
+        return run(store, name, params)
+    except (QueryError, StoreError, ValueError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+
+
 @app.command()
 def query(
     name: str = typer.Argument(..., help="Query name (see `tnr queries`)."),
@@ -149,19 +165,7 @@ def query(
     fmt: str = FormatOpt,
 ):
     """Run a named query from queries/."""
-    try:
-        params = parse_cli_params(param)
-        bind(get_query(name), params)
-    except QueryError as e:
-        _fail(str(e))
-    store = _store(db, backend)
-    try:
-        df = run_query(store, name, params)
-    except (QueryError, StoreError) as e:
-        _fail(str(e))
-    finally:
-        store.close()
-    _emit(df, fmt, name)
+    _emit(_run_named(param, lambda p: bind(get_query(name), p), run_query, name, db, backend), fmt, name)
 
 
 @app.command()
@@ -183,18 +187,7 @@ def analyze(
                                                  for p in a.parameters.values())) for a in ANALYSES.values()]
         _emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt)
         return
-    try:
-        params = parse_cli_params(param)
-        bind_analysis(get_analysis(name), params)
-    except QueryError as e:
-        _fail(str(e))
-    store = _store(db, backend)
-    try:
-        df = run_analysis(store, name, params)
-    except (QueryError, StoreError, ValueError) as e:
-        _fail(str(e))
-    finally:
-        store.close()
+    df = _run_named(param, lambda p: bind_analysis(get_analysis(name), p), run_analysis, name, db, backend)
     for key in ("truncated", "approximate", "modularity"):
         if key in df.attrs:
             console.print(f"{key}: {df.attrs[key]}")

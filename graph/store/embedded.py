@@ -67,9 +67,9 @@ class EmbeddedStore(Store):
             res = self._conn.execute(cypher, params or {})
         except RuntimeError as e:
             hint = ""
-            if "does not exist" in str(e):
-                hint = ("; the database predates the current schema: run `tnr ingest` on any file (it adds the "
-                        "new tables) or load the data again")
+            if "does not exist" in str(e) or "Cannot find property" in str(e):
+                hint = ("; the database predates the current schema: run `tnr ingest` on any file (it adds the new "
+                        "tables and properties) or load the data again")
             raise StoreError(f"query failed on {self.path}: {e}{hint}") from None
         columns = res.get_column_names()
         rows = [[_plain(v) for v in row] for row in res.get_all()]
