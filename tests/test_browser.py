@@ -94,7 +94,6 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
         graph = page.frame_locator("iframe").first
         graph.locator("#mynetwork canvas").wait_for(timeout=60_000)
         graph.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
-        page.wait_for_load_state("networkidle")
         page.screenshot(path=str(shots / "app-explore.png"), full_page=True)
         browser.close()
     assert "tnr-graph" in body
