@@ -238,9 +238,8 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield path, str(path), line, rec, err, MAPPERS[kind]
 
 
-def _file_source(batch: Batch, path: Path) -> str:
+def _file_source(batch: Batch, path: Path, digest: str) -> str:
     """The Source node of an ingested file, keyed by its content hash."""
-    digest = sha256_of(path)
     rg = RecordGraph()
     rg.node("Source", {"id": ids.file_source_id(digest), "kind": "file", "path": path.name, "title": path.name,
                        "sha256": digest})
@@ -263,7 +262,7 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
     reports = []
     for n, (kind, path) in enumerate(items, start=1):
         report = FileReport(str(path), kind, sha256_of(path))
-        sources: dict[Path, str] = {}
+        sources: dict[Path, str] = {}  # file -> its Source id; a single-file input is hashed once
         for f, where, line, raw, err, mapper in _records(kind, path):
             report.records += 1
             if err:
@@ -271,7 +270,7 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
                 report.rejected += 1
                 continue
             if f not in sources:
-                sources[f] = _file_source(batch, f)
+                sources[f] = _file_source(batch, f, report.sha256 if f == path else sha256_of(f))
             ref = f"line {line}" if isinstance(line, int) else str(line)
             ctx = Context(sources[f], keep_private_names, resolver, record_ref=ref, file_name=f.name, shared=shared)
             try:
@@ -287,37 +286,6 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
         if progress:
             progress("read", n, len(items))
     return batch, reports, resolver
-
-
-def _union_lists_with_store(store: Store, batch: Batch) -> None:
-    """List properties are replaced on write; put the graph's values first so that loading another
-    source adds aliases, URLs and names instead of replacing them (and a re-run changes nothing)."""
-    for label, node in batch.schema.nodes.items():
-        lists = [p for p, prop in node.props.items() if prop.type == "STRING[]"]
-        if not lists or not batch.nodes.get(label):
-            continue
-        cols = ", ".join(f"n.{p} AS {p}" for p in lists)
-        _, rows = store.rows(f"MATCH (n:{label}) RETURN n.{node.key} AS k, {cols}")
-        for k, *vals in rows:
-            if k in batch.nodes[label]:
-                _prepend(batch.nodes[label][k], lists, vals)
-    for (rtype, fl, tl), rows_by_key in batch.rels.items():
-        rel = batch.schema.rel(rtype)
-        lists = [p for p, prop in rel.props.items() if prop.type == "STRING[]"]
-        if not lists:
-            continue
-        fk, tk = batch.schema.node(fl).key, batch.schema.node(tl).key
-        cols = ", ".join(f"r.{p} AS {p}" for p in lists)
-        _, rows = store.rows(f"MATCH (a:{fl})-[r:{rtype}]->(b:{tl}) RETURN a.{fk} AS fk, b.{tk} AS tk, {cols}")
-        for f, t, *vals in rows:
-            if (f, t) in rows_by_key:
-                _prepend(rows_by_key[(f, t)], lists, vals)
-
-
-def _prepend(props: dict[str, Any], lists: list[str], old_values: list[Any]) -> None:
-    for p, old in zip(lists, old_values, strict=True):
-        if old:
-            props[p] = list(old) + [x for x in props.get(p) or [] if x not in old]
 
 
 def write_batch(store: Store, batch: Batch, progress: Progress | None = None) -> int:
@@ -358,7 +326,6 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
         raise IngestError(str(e)) from None
     store.ensure_schema()
     batch, files, resolver = build_batch(store, items, keep_private_names, progress, dec)
-    _union_lists_with_store(store, batch)
     written = write_batch(store, batch, progress)
     return IngestReport(files, batch.rejects, written, resolver.log)
 
