@@ -8,20 +8,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages.ui import store
 from graph.output import records
 from graph.queries import QueryError, load_library, run_query
-from graph.store import default_backend, default_db, open_store
 from graph.store.base import StoreError
 
 
 def _counts() -> dict:
-    with open_store(default_db(), backend=default_backend()) as store:
-        return store.counts()
+    with store() as s:
+        return s.counts()
 
 
 def _run(name: str, params: dict) -> pd.DataFrame:
-    with open_store(default_db(), backend=default_backend()) as store:
-        return run_query(store, name, params)
+    with store() as s:
+        return run_query(s, name, params)
 
 
 try:
