@@ -27,7 +27,7 @@ test: setup
 	$(PY) -m pytest
 
 lint: setup
-	$(VENV)/bin/ruff check graph ingest tests app.py app_pages scripts bench
+	$(VENV)/bin/ruff check graph ingest queries tests app.py app_pages bench
 
 docs: setup
 	$(TNR) schema markdown --write docs/schema.md
@@ -36,13 +36,13 @@ templates: setup
 	$(TNR) template data/templates
 
 neo4j-start: setup
-	$(PY) scripts/neo4j.py start
+	$(TNR) neo4j start
 
 neo4j-stop:
-	$(PY) scripts/neo4j.py stop
+	$(TNR) neo4j stop
 
 clean:
-	rm -rf $(DB) $(DB).lock $(DB).wal rejects.jsonl .pytest_cache
+	rm -rf $(DB) $(DB).lock $(DB).wal rejects.jsonl .pytest_cache dist build
 
 # Sample plus the external datasets (docs/external-data.md), then the app. EXTERNAL is where they are.
 EXTERNAL ?= ../shared/data/external

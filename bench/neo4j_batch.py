@@ -2,7 +2,7 @@
 
     NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... .venv/bin/python bench/neo4j_batch.py [--rows 50000]
 
-It WIPES the database it is pointed at: use a throwaway server (scripts/neo4j.py with its own
+It WIPES the database it is pointed at: use a throwaway server (`tnr neo4j` with its own
 TNR_NEO4J_HOME). Synthetic rows shaped like the real ones: Incident nodes, and OCCURRED_IN
 relationships to 200 Country nodes.
 """

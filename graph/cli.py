@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 import typer
@@ -21,7 +22,6 @@ from graph.store.base import StoreError
 app = typer.Typer(help="tnr-graph: a knowledge graph of transnational repression.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 console = Console(stderr=True, soft_wrap=True)
-ROOT = Path(__file__).resolve().parent.parent
 
 DbOpt = typer.Option(None, "--db", help="Ladybug database path (embedded backend). Env: TNR_DB.", show_default=False)
 BackendOpt = typer.Option(None, "--backend", help=f"{' or '.join(BACKENDS)}. Env: TNR_BACKEND (default embedded).")
@@ -59,8 +59,9 @@ def ingest(
     rejects: Path = typer.Option(Path("rejects.jsonl"), "--rejects", help="Where rejected records go (JSON Lines)."),
     source_type: str | None = typer.Option(None, "--source-type",
                                            help="cases, companies, un_reports, bundle, sii, mvt or citizenlab."),
-    resolution: Path = typer.Option(Path("data/resolution.yaml"), "--resolution",
-                                    help="Analyst decisions: merges to confirm or forbid (docs/external-data.md)."),
+    resolution: Path | None = typer.Option(None, "--resolution", show_default=False,
+                                           help="Analyst decisions: merges to confirm or forbid (docs/external-data.md). "
+                                                "Default: the decisions shipped with tnr-graph."),
     merge_log: Path | None = typer.Option(None, "--merge-log",
                                           help="Where the merge log goes (default: merges.jsonl beside --rejects)."),
     keep_private_names: bool = typer.Option(False, "--keep-private-names",
@@ -70,6 +71,7 @@ def ingest(
     from ingest.batch import write_rejects
     from ingest.pipeline import IngestError
     from ingest.pipeline import ingest as run_ingest
+    from ingest.resolve import DEFAULT_DECISIONS
 
     store = _store(db, backend, write=True)
     try:
@@ -82,7 +84,8 @@ def ingest(
                     tasks[stage] = bar.add_task({"read": "reading files", "write": "writing graph"}[stage], total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            report = run_ingest(store, paths, source_type, keep_private_names, progress, decisions=resolution)
+            report = run_ingest(store, paths, source_type, keep_private_names, progress,
+                                decisions=resolution or DEFAULT_DECISIONS)
         counts = store.counts()
     except (IngestError, StoreError) as e:
         _fail(str(e))
@@ -253,10 +256,12 @@ def sync(
 
 @app.command()
 def neo4j(action: str = typer.Argument(..., help="install, start, stop, status, env or reset")):
-    """Run the local Neo4j Community server (scripts/neo4j.py; Java 17 and Maven needed)."""
+    """Run the local Neo4j Community server (graph/neo4j_server.py; Java 17 and Maven needed)."""
+    from graph import neo4j_server
+
     if action not in ("install", "start", "stop", "status", "env", "reset"):
         _fail(f"unknown action {action!r}")
-    raise typer.Exit(subprocess.call([sys.executable, str(ROOT / "scripts" / "neo4j.py"), action]))
+    raise typer.Exit(neo4j_server.main([action]))
 
 
 @app.command(name="app")
@@ -269,10 +274,12 @@ def run_app(
     env = dict(os.environ)
     env["TNR_DB"] = str((db or default_db()).resolve())
     env["TNR_BACKEND"] = backend or default_backend()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    entry = str(files("app_pages") / "main.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", entry, "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--browser.serverAddress", "127.0.0.1", "--client.toolbarMode", "minimal"]
     console.print(f"serving on http://127.0.0.1:{port}")
-    raise typer.Exit(subprocess.call(cmd, env=env, cwd=ROOT))
+    raise typer.Exit(subprocess.call(cmd, env=env))
 
 
 def main() -> None:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 import pycountry
 import yaml
 
-_DATA = Path(__file__).with_name("data")
+_DATA = files("graph") / "data"
 # Codes in use that are not (or not yet) ISO 3166-1 entries.
 _EXTRA_NAMES = {"XK": "Kosovo"}
 # Shorter names than ISO's formal ones, for display.

@@ -2,8 +2,8 @@
 
 A header names the query and declares its parameters (type, default, description) and result
 columns. ``order_by`` makes the runner sort the result the same way on every backend; ``sort_lists``
-names list columns whose items come back in no fixed order. A file ``NAME.<dialect>.cypher`` beside
-``NAME.cypher`` replaces the body for that dialect (``ladybug`` or ``neo4j``); its header is ignored.
+names list columns whose items come back in no fixed order. One body runs on both backends.
+The files ship in the ``queries`` package and are read through :mod:`importlib.resources`.
 
 Parameters always travel as query parameters, never as text pasted into Cypher.
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,7 @@ import yaml
 
 from graph.store.base import Store
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_PACKAGE = "queries"
 PARAM_TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
 
 
@@ -43,18 +44,14 @@ class Query:
     name: str
     description: str
     text: str
-    path: Path
+    path: str
     parameters: dict[str, Param] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
     order_by: tuple[str, ...] = ()
     sort_lists: tuple[str, ...] = ()
-    variants: dict[str, str] = field(default_factory=dict)
-
-    def text_for(self, dialect: str) -> str:
-        return self.variants.get(dialect, self.text)
 
 
-def split_header(source: str, path: Path) -> tuple[dict[str, Any], str]:
+def split_header(source: str, path: str) -> tuple[dict[str, Any], str]:
     """The YAML in the leading ``//`` comment lines, and the Cypher body after them."""
     header, body = [], []
     lines = source.splitlines()
@@ -72,12 +69,13 @@ def split_header(source: str, path: Path) -> tuple[dict[str, Any], str]:
     return meta, "\n".join(body).strip()
 
 
-def parse_query_file(path: Path) -> Query:
-    meta, body = split_header(path.read_text(encoding="utf-8"), path)
+def parse_query_file(file: Traversable) -> Query:
+    path = str(file)
+    meta, body = split_header(file.read_text(encoding="utf-8"), path)
     for key in ("name", "description", "columns"):
         if key not in meta:
             raise QueryError(f"{path}: header lacks {key!r}")
-    if meta["name"] != path.stem:
+    if meta["name"] != file.name.removesuffix(".cypher"):
         raise QueryError(f"{path}: name {meta['name']!r} differs from the file name")
     params = {}
     for name, spec in (meta.get("parameters") or {}).items():
@@ -88,26 +86,23 @@ def parse_query_file(path: Path) -> Query:
         params[name] = Param(name, ptype, spec.get("default"), spec.get("description", ""),
                              bool(spec.get("required", "default" not in spec)))
     columns = {str(k): str(v or "") for k, v in meta["columns"].items()}
-    variants = {}
-    for v in path.parent.glob(f"{path.stem}.*.cypher"):
-        variants[v.name.split(".")[-2]] = split_header(v.read_text(encoding="utf-8"), v)[1]
     return Query(meta["name"], " ".join(str(meta["description"]).split()), body, path, params, columns,
-                 tuple(meta.get("order_by") or ()), tuple(meta.get("sort_lists") or ()), variants)
+                 tuple(meta.get("order_by") or ()), tuple(meta.get("sort_lists") or ()))
 
 
 @lru_cache(maxsize=4)
-def load_library(directory: Path = QUERIES_DIR) -> dict[str, Query]:
-    """Every canonical query in ``directory`` (dialect variants are attached to their query)."""
+def load_library(package: str = QUERIES_PACKAGE) -> dict[str, Query]:
+    """Every query of the library: the ``*.cypher`` files of ``package``, by name."""
     out = {}
-    for path in sorted(directory.glob("*.cypher")):
-        if path.stem.count(".") == 0:
-            q = parse_query_file(path)
+    for file in sorted(files(package).iterdir(), key=lambda f: f.name):
+        if file.name.endswith(".cypher"):
+            q = parse_query_file(file)
             out[q.name] = q
     return out
 
 
-def get_query(name: str, directory: Path = QUERIES_DIR) -> Query:
-    lib = load_library(directory)
+def get_query(name: str, package: str = QUERIES_PACKAGE) -> Query:
+    lib = load_library(package)
     if name not in lib:
         raise QueryError(f"no query named {name!r}; `tnr queries` lists them: {', '.join(lib)}")
     return lib[name]
@@ -201,7 +196,7 @@ def run_query(store: Store, name: str, params: dict[str, Any] | None = None) -> 
     """Run a library query on any store; the result has exactly the declared columns."""
     query = get_query(name)
     bound = bind(query, params or {})
-    df = store.query(query.text_for(store.dialect), bound)
+    df = store.query(query.text, bound)
     if list(df.columns) != list(query.columns):
         raise QueryError(f"{query.name}: returned columns {list(df.columns)}, header declares {list(query.columns)}")
     return normalise(query, df)

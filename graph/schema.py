@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
-SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
+SCHEMA_FILE = files("graph") / "schema.yaml"
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOL", "STRING[]")
 
 
@@ -97,7 +98,7 @@ def _props(spec: dict[str, Any] | None) -> dict[str, Prop]:
 
 
 @cache
-def load_schema(path: Path = SCHEMA_FILE) -> Schema:
+def load_schema(path: Traversable = SCHEMA_FILE) -> Schema:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     nodes = {}
     for label, spec in raw["nodes"].items():

@@ -1,5 +1,6 @@
 """Company entity resolution: every source's name for a company lands on one node, and every merge is
-logged with its rule so that an analyst can review it and confirm or forbid it (``data/resolution.yaml``).
+logged with its rule so that an analyst can review it and confirm or forbid it in a decisions file
+(``graph/data/resolution.yaml``, shipped, or the analyst's own).
 
 Rules, in order of precedence (the first that applies and is not forbidden wins):
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,8 @@ import yaml
 
 from graph import ids
 
-KNOWN_ALIASES = Path(__file__).resolve().parent.parent / "graph" / "data" / "company_aliases.yaml"
-DEFAULT_DECISIONS = Path(__file__).resolve().parent.parent / "data" / "resolution.yaml"
+KNOWN_ALIASES = files("graph") / "data" / "company_aliases.yaml"
+DEFAULT_DECISIONS = files("graph") / "data" / "resolution.yaml"  # the project's decisions, shipped in the package
 GENERIC_WORDS = frozenset({
     "group", "holding", "holdings", "international", "intl", "technologies", "technology", "tech", "systems",
     "system", "networks", "network", "solutions", "software", "labs", "the", "and", "of",
@@ -66,8 +68,10 @@ class Decisions:
 
     @classmethod
     def load(cls, path: Path | None) -> Decisions:
-        if path is None or not Path(path).exists():
+        if path is None:
             return cls()
+        if not Path(path).is_file():
+            raise DecisionsError(f"{path}: no such decisions file")
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):
             raise DecisionsError(f"{path}: expected a mapping with 'confirm' and 'forbid'")

@@ -3,7 +3,7 @@
 Stores come in two backends. ``sample_store`` and ``empty_store`` are parametrised over the embedded
 Ladybug store and a real Neo4j Community server, so a test that takes them runs on both. The Neo4j
 server is the one named by ``TNR_TEST_NEO4J_URI``/``TNR_TEST_NEO4J_PASSWORD`` (``.ci/run`` starts one),
-or else one this session starts itself with ``scripts/neo4j.py`` in a temporary home. Tests wipe it,
+or else one this session starts itself with ``tnr neo4j`` (graph/neo4j_server.py) in a temporary home. Tests wipe it,
 so it is never the server in ``NEO4J_URI``. Without Java and Maven the Neo4j half is skipped, except
 when ``TNR_REQUIRE_NEO4J=1`` (CI), where it fails.
 """
@@ -61,7 +61,7 @@ def neo4j_server(tmp_path_factory):
     if os.environ.get("TNR_TEST_NEO4J_URI"):
         yield {"NEO4J_URI": os.environ["TNR_TEST_NEO4J_URI"], "NEO4J_USER": os.environ.get("TNR_TEST_NEO4J_USER", "neo4j"),
                "NEO4J_PASSWORD": os.environ.get("TNR_TEST_NEO4J_PASSWORD", ""),
-               # where scripts/neo4j.py keeps that server, if it does (lets the outage test stop and start it)
+               # where graph/neo4j_server.py keeps that server, if it does (lets the outage test stop and start it)
                "TNR_NEO4J_HOME": os.environ.get("TNR_TEST_NEO4J_HOME", ""),
                "TNR_NEO4J_PORT": os.environ.get("TNR_TEST_NEO4J_PORT", "")}
         return
@@ -70,7 +70,7 @@ def neo4j_server(tmp_path_factory):
     home = tmp_path_factory.mktemp("neo4j-home")
     env = {**os.environ, "TNR_NEO4J_HOME": str(home), "TNR_NEO4J_PORT": str(_free_port()), "TNR_NEO4J_HEAP": "768m"}
     env.pop("NEO4J_PASSWORD", None)
-    script = [sys.executable, str(ROOT / "scripts" / "neo4j.py")]
+    script = [sys.executable, "-m", "graph.neo4j_server"]
     started = subprocess.run([*script, "start"], env=env, capture_output=True, text=True, timeout=900)
     if started.returncode != 0:
         _no_neo4j(f"the Neo4j server did not start:\n{started.stdout}\n{started.stderr}")

@@ -16,7 +16,6 @@ class StoreError(RuntimeError):
 
 class Store(ABC):
     backend: str = "?"
-    dialect: str = "cypher"
 
     def __init__(self, schema: Schema | None = None):
         self.schema = schema or load_schema()

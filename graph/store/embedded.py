@@ -30,7 +30,6 @@ class EmbeddedStore(Store):
     """
 
     backend = "embedded"
-    dialect = "ladybug"
 
     def __init__(self, path: str | Path, write: bool = False, schema: Schema | None = None,
                  lock_timeout: float | None = None):

@@ -2,7 +2,7 @@
 
 Connection from the environment: ``NEO4J_URI`` (bolt://, neo4j://, neo4j+s://; default
 bolt://127.0.0.1:7687), ``NEO4J_USER`` (neo4j), ``NEO4J_PASSWORD`` (else the password file the
-project's ``scripts/neo4j.py`` keeps) and ``NEO4J_DATABASE`` (neo4j).
+project's ``tnr neo4j`` keeps) and ``NEO4J_DATABASE`` (neo4j).
 
 Reads run in managed read transactions with a timeout; writes are batched ``UNWIND $rows … MERGE``
 in managed write transactions, which the driver retries on transient errors.
@@ -54,7 +54,6 @@ def _set(var: str, p: Prop) -> str:
 
 class Neo4jStore(Store):
     backend = "neo4j"
-    dialect = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j", write: bool = False,
                  schema: Schema | None = None):
@@ -62,7 +61,7 @@ class Neo4jStore(Store):
         self.uri, self.database, self.write = uri, database, write
         if password is None:
             raise StoreError(f"no password for Neo4j at {uri}: set NEO4J_PASSWORD (or start the local server with "
-                             "`python scripts/neo4j.py start`, which keeps one)")
+                             "`tnr neo4j start`, which keeps one)")
         try:
             self._driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10,
                                                 max_transaction_retry_time=30,
@@ -83,7 +82,7 @@ class Neo4jStore(Store):
         if isinstance(e, (ServiceUnavailable, SessionExpired, OSError)) or (
                 isinstance(e, DriverError) and not isinstance(e, Neo4jError)):
             return StoreError(f"cannot reach Neo4j at {self.uri}: {e}; is the server running? "
-                              "(`python scripts/neo4j.py status`)")
+                              "(`tnr neo4j status`)")
         if isinstance(e, Neo4jError):
             return StoreError(f"Neo4j at {self.uri}: {e.code}: {e.message}")
         return StoreError(f"Neo4j at {self.uri}: {e}")

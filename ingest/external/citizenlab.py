@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ def _country_names(iso2: str) -> list[str]:
             names.add(getattr(c, attr))
     if iso2 in _SHORT_NAMES:
         names.add(_SHORT_NAMES[iso2])
-    aliases = yaml.safe_load((Path(ids.__file__).with_name("data") / "country_aliases.yaml").read_text(encoding="utf-8"))
+    aliases = yaml.safe_load((files("graph") / "data" / "country_aliases.yaml").read_text(encoding="utf-8"))
     for k, v in aliases.items():
         if v != iso2 or "." in k or "," in k or k in NATIVE_OR_MISSPELT:
             continue
