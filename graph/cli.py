@@ -110,23 +110,30 @@ def ingest(
 
 
 @app.command()
-def stats(db: Path | None = DbOpt, backend: str | None = BackendOpt, fmt: str = FormatOpt):
-    """Counts of nodes per label and relationships per type."""
+def stats(db: Path | None = DbOpt, backend: str | None = BackendOpt, fmt: str = FormatOpt,
+          with_hash: bool = typer.Option(False, "--hash", help="Also print the canonical graph hash (every node, "
+                                                                 "relationship and property; equal on both backends).")):
+    """Counts of nodes per label and relationships per type (and, with --hash, the graph's fingerprint)."""
+    from graph.store.snapshot import graph_hash
+
     store = _store(db, backend)
     try:
         counts = store.counts()
+        digest = graph_hash(store) if with_hash else None
     except StoreError as e:
         _fail(str(e))
     finally:
         store.close()
     if fmt == "json":
-        typer.echo(json.dumps(counts, indent=2))
+        typer.echo(json.dumps({**counts, **({"hash": digest} if digest else {})}, indent=2))
         return
     import pandas as pd
 
     rows = [("node", k, v) for k, v in counts["nodes"].items()] + [
         ("relationship", k, v) for k, v in counts["relationships"].items()]
     _emit(pd.DataFrame(rows, columns=["kind", "name", "count"]), fmt, "tnr-graph")
+    if digest:
+        typer.echo(f"graph hash: {digest}")
 
 
 @app.command()

@@ -11,6 +11,7 @@ import pytest
 from graph.output import records
 from graph.queries import get_query, load_library, run_query
 from graph.store.embedded import EmbeddedStore
+from graph.store.snapshot import graph_hash
 from graph.store.sync import copy_graph
 from tests.conftest import ensure_neo4j_sample, neo4j_store, tnr
 
@@ -54,6 +55,7 @@ def test_every_query_answers_the_same_on_both_backends(both, name, params):
 def test_the_same_ingest_gives_the_same_counts(both):
     embedded, neo = both
     assert embedded.counts() == neo.counts()
+    assert graph_hash(embedded) == graph_hash(neo)
 
 
 def test_sync_round_trip(neo4j_server, sample_db, tmp_path):

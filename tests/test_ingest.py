@@ -8,22 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from graph.store.snapshot import canonical_lines
 from ingest.pipeline import ingest
 from tests.conftest import FIXTURES, SAMPLE, tnr
 
 
-def snapshot(store) -> dict:
+def snapshot(store) -> list[str]:
     """Every node and relationship with all its properties, for comparing two states of a graph."""
-    out = {}
-    for label, node in store.schema.nodes.items():
-        cols = ", ".join(f"n.{p} AS {p}" for p in node.props)
-        out[label] = sorted(map(repr, store.rows(f"MATCH (n:{label}) RETURN {cols}")[1]))
-    for rtype, rel in store.schema.rels.items():
-        cols = ", ".join(f"r.{p} AS {p}" for p in rel.props)
-        out[rtype] = sorted(map(repr, store.rows(
-            f"MATCH (a)-[r:{rtype}]->(b) RETURN a.id AS a, a.iso2 AS ai, a.code AS ac, b.id AS b, b.iso2 AS bi, "
-            f"b.code AS bc, {cols}")[1]))
-    return out
+    return list(canonical_lines(store))
 
 
 def test_sample_counts(sample_store):

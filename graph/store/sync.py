@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graph.store.base import Store
+from graph.store.snapshot import node_rows, rel_rows, triples
 
 Progress = Callable[[str, int, int], None]
 
@@ -15,8 +16,7 @@ def copy_graph(source: Store, target: Store, replace: bool = False, progress: Pr
     With ``replace`` the target is emptied first, so it ends up equal to the source; without it the
     source is merged into what the target holds (upserts on keys, as an ingest does).
     """
-    schema = source.schema
-    steps = list(schema.nodes) + [(r.type, a, b) for r in schema.rels.values() for a, b in r.pairs()]
+    steps: list = list(source.schema.nodes) + triples(source)
     target.ensure_schema()
     target.begin()
     try:
@@ -24,17 +24,9 @@ def copy_graph(source: Store, target: Store, replace: bool = False, progress: Pr
             target.clear()
         for n, step in enumerate(steps, start=1):
             if isinstance(step, str):
-                node = schema.node(step)
-                cols = ", ".join(f"n.{p} AS {p}" for p in node.props)
-                names, rows = source.rows(f"MATCH (n:{step}) RETURN {cols}")
-                target.upsert_nodes(step, [dict(zip(names, r)) for r in rows])
+                target.upsert_nodes(step, node_rows(source, step))
             else:
-                rtype, a, b = step
-                ka, kb = schema.node(a).key, schema.node(b).key
-                cols = "".join(f", r.{p} AS {p}" for p in schema.rel(rtype).props)
-                names, rows = source.rows(
-                    f"MATCH (a:{a})-[r:{rtype}]->(b:{b}) RETURN a.{ka} AS _from, b.{kb} AS _to{cols}")
-                target.upsert_rels(rtype, a, b, [dict(zip(names, r)) for r in rows])
+                target.upsert_rels(*step, rel_rows(source, *step))
             if progress:
                 progress("copy", n, len(steps))
         target.commit()
