@@ -201,7 +201,7 @@ def schema_markdown(schema: Schema) -> str:
     out = [
         "# Schema",
         "",
-        "Generated from `graph/schema.yaml` by `tnr schema --markdown`; do not edit by hand.",
+        "Generated from `graph/schema.yaml` by `tnr schema markdown --write docs/schema.md`; do not edit by hand.",
         "",
         "## Nodes",
         "",

@@ -1,0 +1,68 @@
+"""Nothing undocumented (as datasette's docs tests do): every CLI command and option, every named query
+and analysis with its parameters, and every environment setting the code reads is in README.md or docs/."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+import typer.main
+
+from graph.analysis import ANALYSES
+from graph.cli import app
+from graph.queries import load_library
+from tests.conftest import ROOT
+
+DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+ANALYSES_DOC = (ROOT / "docs" / "analyses.md").read_text(encoding="utf-8")
+SETTING = re.compile(r"^(TNR|NEO4J)_[A-Z0-9_]+$")
+CLI = typer.main.get_command(app)
+
+
+def _settings() -> set[str]:
+    """Every TNR_*/NEO4J_* string literal in the library, the app and the ingest code: the settings they read."""
+    found = set()
+    for folder in ("graph", "ingest", "app_pages"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and SETTING.match(node.value):
+                    found.add(node.value)
+    return found
+
+
+@pytest.mark.parametrize("command", sorted(CLI.commands))
+def test_every_command_and_option_is_documented(command):
+    cmd = CLI.commands[command]
+    assert cmd.help, f"tnr {command} has no help text"
+    assert f"tnr {command}" in DOCS, f"`tnr {command}` is not in README.md or docs/"
+    for param in cmd.params:
+        for opt in param.opts:
+            if opt.startswith("--"):
+                assert opt in DOCS, f"tnr {command} {opt} is not in README.md or docs/"
+
+
+@pytest.mark.parametrize("name", sorted(load_library()))
+def test_every_query_and_parameter_is_documented(name):
+    query = load_library()[name]
+    assert f"`{name}`" in ANALYSES_DOC, f"query {name} is not in docs/analyses.md"
+    for p in query.parameters.values():
+        assert p.description, f"query {name}: parameter {p.name} has no description in its header"
+    for column, meaning in query.columns.items():
+        assert meaning, f"query {name}: column {column} has no meaning in its header"
+
+
+@pytest.mark.parametrize("name", sorted(ANALYSES))
+def test_every_analysis_and_parameter_is_documented(name):
+    assert f"`{name}`" in ANALYSES_DOC, f"analysis {name} is not in docs/analyses.md"
+    for p in ANALYSES[name].parameters.values():
+        assert p.description, f"analysis {name}: parameter {p.name} has no description"
+
+
+def test_every_setting_is_documented():
+    missing = sorted(s for s in _settings() if s not in DOCS)
+    assert not missing, f"settings read by the code but not in README.md or docs/: {missing}"
+
+
+def test_the_scan_finds_the_settings_it_should():
+    assert {"TNR_DB", "TNR_BACKEND", "NEO4J_URI", "TNR_LOCK_TIMEOUT"} <= _settings()
