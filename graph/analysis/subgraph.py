@@ -2,8 +2,9 @@
 
 Labels and relationship types come from the schema (never from the user), so they are safe to put in
 query text; keys travel as parameters. The queries are one per schema triple, with the schema's
-properties and captions, which is why they are built here and not kept in ``queries/internal/``. Nodes are named ``"Label:key"`` (``"Country:RW"``,
-``"Company:company-nso-group"``) and carry ``label``, ``key``, ``name`` and a few useful properties.
+properties and captions, which is why they are built here and not kept in ``queries/internal/``.
+Nodes are named ``"Label:key"`` (``"Country:RW"``, ``"Company:company-nso-group"``) and carry ``label``,
+``key``, ``name`` (from the label's caption in schema.yaml) and a few useful properties.
 """
 
 from __future__ import annotations
