@@ -164,6 +164,17 @@ def neo4j_server(tmp_path_factory):
         subprocess.run([*script, "stop"], env=env, capture_output=True, timeout=120)
 
 
+def server_script_env(server: dict) -> dict:
+    """The environment for ``python -m graph.neo4j_server stop|start`` on the test server. A server this
+    session did not start (``TNR_TEST_NEO4J_URI``, as in CI) is restarted without the session's mark, so
+    the end-of-session check does not take the caller's server for a straggler."""
+    env = {**os.environ, "TNR_NEO4J_HOME": server["TNR_NEO4J_HOME"], "TNR_NEO4J_PORT": server["TNR_NEO4J_PORT"],
+           "NEO4J_PASSWORD": server["NEO4J_PASSWORD"]}
+    if os.environ.get("TNR_TEST_NEO4J_URI"):
+        env.pop(SESSION_MARK, None)
+    return env
+
+
 def neo4j_store(server: dict, write: bool = False):
     from graph.store.neo4j import Neo4jStore
 
