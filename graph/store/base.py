@@ -77,7 +77,10 @@ class Store(ABC):
 
     # counts ------------------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:
-        """Nodes per label and relationships per type, every schema name present (0 if none)."""
+        """Nodes per label and relationships per type, every schema name present (0 if none).
+
+        One query per schema label and type, so the text is built from the schema's names here.
+        """
         nodes = {}
         for label in self.schema.nodes:
             _, r = self.rows(f"MATCH (n:{label}) RETURN count(n) AS c")
