@@ -12,7 +12,7 @@ from graph.analysis.subgraph import node_id
 from graph.queries import QueryError, run_query
 from graph.store import default_backend, default_db
 from graph.store.base import StoreError
-from graph.view import LABEL_COLOURS, OTHER_COLOUR, ego_to_networkx, graphml_bytes, pyvis_html
+from graph.view import LABEL_COLOURS, OTHER_COLOUR, graphml_bytes, pyvis_html
 
 HEIGHT = 600
 
@@ -22,7 +22,7 @@ def _ego(where: str, entity: str, depth: int, max_nodes: int):
     """Edges table, pyvis HTML and GraphML of one ego network (cached: the HTML is large)."""
     with store() as s:
         edges = run_analysis(s, "ego_network", {"entity": entity, "depth": depth, "max_nodes": max_nodes})
-    g = ego_to_networkx(edges)
+    g = edges.attrs["graph"]
     return edges, pyvis_html(g, HEIGHT), graphml_bytes(g), g.number_of_nodes(), g.number_of_edges()
 
 

@@ -30,9 +30,8 @@ def occurred(start: int, n: int, countries: list[dict]) -> list[dict]:
 
 def timed(store: EmbeddedStore, fn) -> float:
     t = time.perf_counter()
-    store.begin()
-    fn()
-    store.commit()
+    with store.transaction():
+        fn()
     return round(time.perf_counter() - t, 2)
 
 

@@ -23,6 +23,7 @@ import yaml
 from graph.store.base import Store
 
 QUERIES_PACKAGE = "queries"
+INTERNAL_PACKAGE = "queries.internal"  # the library's own queries: same format, not listed by `tnr queries`
 PARAM_TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
 
 
@@ -192,11 +193,17 @@ def normalise(query: Query, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def run_query(store: Store, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+def run_query(store: Store, name: str, params: dict[str, Any] | None = None,
+              package: str = QUERIES_PACKAGE) -> pd.DataFrame:
     """Run a library query on any store; the result has exactly the declared columns."""
-    query = get_query(name)
+    query = get_query(name, package)
     bound = bind(query, params or {})
     df = store.query(query.text, bound)
     if list(df.columns) != list(query.columns):
         raise QueryError(f"{query.name}: returned columns {list(df.columns)}, header declares {list(query.columns)}")
     return normalise(query, df)
+
+
+def run_internal(store: Store, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run one of the library's own queries (``queries/internal/*.cypher``)."""
+    return run_query(store, name, params, INTERNAL_PACKAGE)

@@ -34,6 +34,10 @@ class Prop:
     pattern: str | None = None
     description: str = ""
 
+    @property
+    def is_list(self) -> bool:
+        return self.type == "STRING[]"
+
 
 @dataclass(frozen=True)
 class NodeType:
@@ -41,6 +45,8 @@ class NodeType:
     key: str
     props: dict[str, Prop]
     description: str = ""
+    caption: tuple[str, ...] = ()  # properties that name a node, first non-null wins (else the key)
+    colour: str = "#999999"  # its colour in the app's graph views
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,14 @@ def load_schema(path: Traversable = SCHEMA_FILE) -> Schema:
         props = _props(spec["properties"])
         if spec["key"] not in props:
             raise ValueError(f"schema: {label}: key {spec['key']} is not a property")
-        nodes[label] = NodeType(label, spec["key"], props, " ".join(spec.get("description", "").split()))
+        caption = tuple(spec.get("caption") or ())
+        if any(c not in props for c in caption):
+            raise ValueError(f"schema: {label}: caption {list(caption)} names a property it lacks")
+        colour = spec.get("colour", NodeType.colour)
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise ValueError(f"schema: {label}: colour {colour!r} is not #rrggbb")
+        nodes[label] = NodeType(label, spec["key"], props, " ".join(spec.get("description", "").split()), caption,
+                                colour)
     common = _props(raw.get("relationship_common_properties"))
     rels = {}
     for rtype, spec in raw["relationships"].items():
@@ -207,7 +220,9 @@ def schema_markdown(schema: Schema) -> str:
         "",
     ]
     for n in schema.nodes.values():
-        out += [f"### {n.label}", "", n.description, "", f"Key: `{n.key}` (unique).", ""]
+        caption = ", ".join(f"`{c}`" for c in n.caption) or f"`{n.key}`"
+        hints = f"Key: `{n.key}` (unique). Caption: {caption}. Colour: `{n.colour}`."
+        out += [f"### {n.label}", "", n.description, "", hints, ""]
         out += ["| property | type | required | allowed values / pattern | description |", "|---|---|---|---|---|"]
         for p in n.props.values():
             allowed = ", ".join(p.enum) if p.enum else (f"`{p.pattern}`" if p.pattern else "")

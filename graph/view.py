@@ -11,15 +11,12 @@ import io
 import re
 
 import networkx as nx
-import pandas as pd
 
-from graph.analysis.subgraph import split_node_id
+from graph.schema import NodeType, load_schema
 
-# One colour per node label (ColorBrewer Set2/Dark2-like, readable on white).
-LABEL_COLOURS = {"Country": "#66c2a5", "Incident": "#fc8d62", "Company": "#e7298a", "Organization": "#8da0cb",
-                 "Person": "#a6d854", "Tactic": "#ffd92f", "AccountabilityAction": "#e5c494", "Source": "#b3b3b3",
-                 "Transfer": "#1b9e77"}
-OTHER_COLOUR = "#999999"
+# One colour per node label, from the display hints of graph/schema.yaml.
+LABEL_COLOURS = {label: node.colour for label, node in load_schema().nodes.items()}
+OTHER_COLOUR = NodeType.colour
 # <link href="http..."> and <script src="http..."></script> elements: requests to other hosts.
 _REMOTE = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']https?://[^>]*>|"""
                      r"""<script\b[^>]*\bsrc\s*=\s*["']https?://[^>]*>\s*</script>""", re.I | re.S)
@@ -31,41 +28,8 @@ _FREEZE = """network = new vis.Network(container, data, options);
                   });"""
 
 
-def ego_to_networkx(edges: pd.DataFrame) -> nx.MultiDiGraph:
-    """The graph of an ``ego_network`` edges table (``run_analysis(store, "ego_network")``).
-
-    Nodes are the ``Label:key`` names of the table, with ``label``, ``key``, ``name`` and ``hop`` (the
-    centre, from ``edges.attrs["centre"]``, is hop 0 even with no edges; any other node's hop is the
-    smallest hop of its edges, as an edge's hop is that of its farther end). Edges are keyed by
-    relationship ``type`` and carry ``hop`` and ``sources``.
-
-    >>> e = pd.DataFrame([{"from": "Company:x", "from_name": "X", "type": "SUPPLIED", "to": "Country:RW",
-    ...                    "to_name": "Rwanda", "hop": 1, "sources": ["https://example.org/a"]}])
-    >>> e.attrs["centre"] = "Company:x"
-    >>> g = ego_to_networkx(e)
-    >>> sorted(g.nodes(data="hop")), list(g.edges(keys=True))
-    ([('Company:x', 0), ('Country:RW', 1)], [('Company:x', 'Country:RW', 'SUPPLIED')])
-    """
-    g = nx.MultiDiGraph()
-    centre = edges.attrs.get("centre")
-    if centre:
-        label, key = split_node_id(centre)
-        g.add_node(centre, label=label, key=key, name=key, hop=0)
-    for r in edges.to_dict("records"):
-        hop = int(r["hop"])
-        for nid, name in ((r["from"], r["from_name"]), (r["to"], r["to_name"])):
-            node_hop = 0 if nid == centre else hop
-            if nid in g:
-                g.nodes[nid].update(name=name, hop=min(g.nodes[nid]["hop"], node_hop))
-            else:
-                label, key = split_node_id(nid)
-                g.add_node(nid, label=label, key=key, name=name, hop=node_hop)
-        g.add_edge(r["from"], r["to"], key=r["type"], type=r["type"], hop=hop, sources=list(r["sources"] or []))
-    return g
-
-
 def pyvis_html(g: nx.MultiDiGraph, height: int = 600) -> str:
-    """A self-contained interactive HTML page of ``g`` (as from :func:`ego_to_networkx`), ``height`` pixels high.
+    """A self-contained interactive HTML page of ``g`` (an ego network's graph), ``height`` pixels high.
 
     Nodes show their name and are coloured by label (:data:`LABEL_COLOURS`; the centre, hop 0, is drawn
     larger); edges are arrows labelled with the relationship type, their sources in the tooltip. The

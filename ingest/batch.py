@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.schema import Schema, load_schema, node_model, rel_model
+from graph.store.upsert import merge_props
 
 
 @dataclass
@@ -33,16 +34,6 @@ class RecordError(ValueError):
         super().__init__(reason)
         self.field = field
         self.reason = reason
-
-
-def _merge(into: dict[str, Any], props: dict[str, Any]) -> None:
-    for k, v in props.items():
-        if v is None:
-            continue
-        if isinstance(v, list) and isinstance(into.get(k), list):
-            into[k] = into[k] + [x for x in v if x not in into[k]]
-        else:
-            into[k] = v
 
 
 def _validate(model, what: str, props: dict[str, Any], path: str | None) -> dict[str, Any]:
@@ -86,14 +77,13 @@ class Batch:
     rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(dict))
     rejects: list[Reject] = field(default_factory=list)
-    records: int = 0
 
     def add(self, rg: RecordGraph) -> None:
         for label, props in rg.nodes:
             key = props[self.schema.node(label).key]
-            _merge(self.nodes[label].setdefault(key, {}), props)
+            merge_props(self.nodes[label].setdefault(key, {}), props)
         for rtype, fl, fk, tl, tk, props in rg.rels:
-            _merge(self.rels[(rtype, fl, tl)].setdefault((fk, tk), {}), props)
+            merge_props(self.rels[(rtype, fl, tl)].setdefault((fk, tk), {}), props)
 
     def has_node(self, label: str, key: str) -> bool:
         return key in self.nodes.get(label, {})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import ids
+from graph.queries import run_internal
 from graph.schema import load_schema
 from graph.store.base import Store
 from ingest import bundle, reference
@@ -62,13 +63,13 @@ class IngestError(ValueError):
 
 
 def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for f in files:
-        with f.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    return h.hexdigest()
+    """The sha256 of a file; of a folder, the sha256 of its files' relative paths and sha256s, in order."""
+    if path.is_file():
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    lines = (f"{f.relative_to(path).as_posix()}\0{sha256_of(f)}\n"
+             for f in sorted(p for p in path.rglob("*") if p.is_file()))
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
 def detect_jsonl(path: Path) -> str:
@@ -164,8 +165,7 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Any, str | None]]:
 
 def _store_aliases(store: Store) -> dict[str, tuple[str, str]]:
     out = {}
-    _, rows = store.rows("MATCH (c:Company) RETURN c.id AS id, c.name AS name, c.aliases AS aliases")
-    for cid, name, aliases in rows:
+    for cid, name, aliases, _products in run_internal(store, "company_names").itertuples(index=False):
         for n in [name, *(aliases or [])]:
             if n:
                 out.setdefault(ids.normalise_name(n), (cid, name))
@@ -199,7 +199,7 @@ class _Endpoints:
     def exists(self, label: str, key: str) -> bool:
         if self.batch.has_node(label, key):
             return True
-        if label not in self.known:
+        if label not in self.known:  # one query per label: built from the schema's names, not a file
             node = load_schema().node(label)
             _, rows = self.store.rows(f"MATCH (n:{label}) RETURN n.{node.key} AS k")
             self.known[label] = {r[0] for r in rows}
@@ -281,7 +281,6 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
                 report.rejected += 1
                 continue
             batch.add(rg)
-            batch.records += 1
         reports.append(report)
         if progress:
             progress("read", n, len(items))
@@ -292,8 +291,7 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
     """Write a batch in one transaction; return the number of node and relationship rows written."""
     store.ensure_schema()
     total, done = batch.size(), 0
-    store.begin()
-    try:
+    with store.transaction():
         for label in batch.schema.nodes:
             rows = batch.node_rows(label)
             for i in range(0, len(rows), WRITE_CHUNK):
@@ -308,10 +306,6 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
                 done += len(rows[i:i + WRITE_CHUNK])
                 if progress:
                     progress("write", done, total)
-        store.commit()
-    except BaseException:
-        store.rollback()
-        raise
     return done
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+import psutil
 import pytest
 
 from graph.store.embedded import EmbeddedStore
@@ -25,10 +28,89 @@ from ingest.pipeline import ingest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REQUIRE_NEO4J = os.environ.get("TNR_REQUIRE_NEO4J") == "1"
 BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+# Every process this test session starts inherits this mark, so one that outlives the session is found at
+# the end even after its parent died and it was re-parented (pytest_sessionfinish below).
+SESSION_MARK = "TNR_TEST_SESSION"
+os.environ.setdefault(SESSION_MARK, uuid.uuid4().hex)
+STRAGGLER_GRACE = 10.0
+
+
+def _marked(mark: str) -> list[psutil.Process]:
+    """Processes other than this one that carry this session's mark in their environment."""
+    out = []
+    for p in psutil.process_iter():
+        try:
+            if p.pid != os.getpid() and p.environ().get(SESSION_MARK) == mark:
+                out.append(p)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return out
+
+
+def leftover_processes() -> list[psutil.Process]:
+    """Children of the test session (recursive) and processes it started that were re-parented."""
+    found = {p.pid: p for p in psutil.Process().children(recursive=True)}
+    found.update({p.pid: p for p in _marked(os.environ[SESSION_MARK])})
+    return list(found.values())
+
+
+def _describe(p: psutil.Process) -> str:
+    try:
+        return f"pid {p.pid}: {' '.join(p.cmdline())[:200]}"
+    except psutil.Error:
+        return f"pid {p.pid}"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any process it started is still alive after a short grace period; kill those."""
+    left = leftover_processes()
+    if not left:
+        return
+    _, alive = psutil.wait_procs(left, timeout=STRAGGLER_GRACE)
+    if not alive:
+        return
+    described = [_describe(p) for p in alive]
+    for p in alive:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=5)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = (f"{len(alive)} process(es) started by the tests outlived the session by {STRAGGLER_GRACE:g}s "
+               "and were killed:\n  " + "\n  ".join(described))
+    if reporter:
+        reporter.write_line("")
+        reporter.write_line(message, red=True, bold=True)
+    else:
+        print(message, file=sys.stderr)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def stop_process_group(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM the process group a test started with ``start_new_session=True``; SIGKILL what is left after ``timeout``."""
+    try:
+        group = [p for p in psutil.process_iter() if _pgid(p) == proc.pid]
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    _, alive = psutil.wait_procs(group, timeout=timeout)
+    for p in alive:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    proc.wait(timeout=10)
+
+
+def _pgid(p: psutil.Process) -> int | None:
+    try:
+        return os.getpgid(p.pid)
+    except (ProcessLookupError, PermissionError):
+        return None
 
 
 def load(db: Path, *paths: Path, **kw) -> None:
@@ -80,6 +162,17 @@ def neo4j_server(tmp_path_factory):
                "TNR_NEO4J_PORT": env["TNR_NEO4J_PORT"]}
     finally:
         subprocess.run([*script, "stop"], env=env, capture_output=True, timeout=120)
+
+
+def server_script_env(server: dict) -> dict:
+    """The environment for ``python -m graph.neo4j_server stop|start`` on the test server. A server this
+    session did not start (``TNR_TEST_NEO4J_URI``, as in CI) is restarted without the session's mark, so
+    the end-of-session check does not take the caller's server for a straggler."""
+    env = {**os.environ, "TNR_NEO4J_HOME": server["TNR_NEO4J_HOME"], "TNR_NEO4J_PORT": server["TNR_NEO4J_PORT"],
+           "NEO4J_PASSWORD": server["NEO4J_PASSWORD"]}
+    if os.environ.get("TNR_TEST_NEO4J_URI"):
+        env.pop(SESSION_MARK, None)
+    return env
 
 
 def neo4j_store(server: dict, write: bool = False):

@@ -1,7 +1,6 @@
 """The two backends side by side: one query library, the same answers, a graph that moves between them,
 and a clear message when the Neo4j server goes away."""
 
-import os
 import subprocess
 import sys
 
@@ -13,7 +12,7 @@ from graph.queries import get_query, load_library, run_query
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash
 from graph.store.sync import copy_graph
-from tests.conftest import ensure_neo4j_sample, neo4j_store, tnr
+from tests.conftest import ensure_neo4j_sample, neo4j_store, server_script_env, tnr
 
 pytestmark = pytest.mark.neo4j
 
@@ -82,8 +81,7 @@ def test_losing_the_server_gives_a_clear_error_and_recovers(neo4j_server):
     if not neo4j_server.get("TNR_NEO4J_HOME"):
         pytest.skip("the test server was not started by graph/neo4j_server.py, so this test cannot stop it")
     env = {k: v for k, v in neo4j_server.items() if k.startswith("NEO4J_")}
-    script_env = {**os.environ, "TNR_NEO4J_HOME": neo4j_server["TNR_NEO4J_HOME"],
-                  "TNR_NEO4J_PORT": neo4j_server["TNR_NEO4J_PORT"], "NEO4J_PASSWORD": neo4j_server["NEO4J_PASSWORD"]}
+    script_env = server_script_env(neo4j_server)
     script = [sys.executable, "-m", "graph.neo4j_server"]
     with neo4j_store(neo4j_server) as store:  # a session that outlives the server
         assert subprocess.run([*script, "stop"], env=script_env, capture_output=True, timeout=120).returncode == 0

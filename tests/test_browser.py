@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import IN_CI, ROOT, stop_process_group
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -47,11 +47,10 @@ def served_app(sample_cli, tmp_path):
         except OSError:
             time.sleep(0.5)
     else:
-        proc.terminate()
+        stop_process_group(proc)
         pytest.fail(f"app did not start: {(tmp_path / 'app.log').read_text()}")
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_process_group(proc)  # `tnr app` and the Streamlit server it started
 
 
 def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):

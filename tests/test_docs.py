@@ -21,9 +21,10 @@ CLI = typer.main.get_command(app)
 
 
 def _settings() -> set[str]:
-    """Every TNR_*/NEO4J_* string literal in the library, the app and the ingest code: the settings they read."""
+    """Every TNR_*/NEO4J_* string literal in the library, the app, the ingest code, the tests and the
+    benchmarks: the settings they read."""
     found = set()
-    for folder in ("graph", "ingest", "app_pages"):
+    for folder in ("graph", "ingest", "app_pages", "tests", "bench"):
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str) and SETTING.match(node.value):
@@ -65,4 +66,30 @@ def test_every_setting_is_documented():
 
 
 def test_the_scan_finds_the_settings_it_should():
-    assert {"TNR_DB", "TNR_BACKEND", "NEO4J_URI", "TNR_LOCK_TIMEOUT"} <= _settings()
+    assert {"TNR_DB", "TNR_BACKEND", "NEO4J_URI", "TNR_LOCK_TIMEOUT", "TNR_TEST_NEO4J_URI", "TNR_SCREENSHOTS"} <= _settings()
+
+
+FORMATS_DOC = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+# `tnr COMMAND ...` up to the end of a code span, a line or a comment, in the docs
+MENTION = re.compile(r"\btnr ([a-z][a-z0-9-]*)([^`\n#|]*)")
+
+
+def test_every_source_type_and_bundle_sheet_is_in_the_formats_doc():
+    from ingest.bundle import sheet_names
+    from ingest.pipeline import SOURCE_TYPES
+
+    missing = [t for t in SOURCE_TYPES if f"`{t}`" not in FORMATS_DOC]
+    missing += [f"{s}.csv" for s in sheet_names() if f"`{s}.csv`" not in FORMATS_DOC]
+    assert not missing, f"docs/formats.md does not name: {missing}"
+
+
+def test_the_docs_name_only_commands_and_options_that_exist():
+    """The other direction: a `tnr X --opt` written in README.md or docs/ is a real command and option."""
+    wrong = set()
+    for command, rest in MENTION.findall(DOCS):
+        if command not in CLI.commands:
+            wrong.add(f"tnr {command}")
+            continue
+        opts = {o for p in CLI.commands[command].params for o in p.opts} | {"--help"}
+        wrong |= {f"tnr {command} {o}" for o in re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest) if o not in opts}
+    assert not wrong, f"README.md or docs/ name commands or options tnr does not have: {sorted(wrong)}"

@@ -165,3 +165,20 @@ def test_provenance_accumulates_across_ingests(empty_store, tmp_path):
     assert urls == ["https://daddycow.com/livenewss/news/3693857/England-s-High-Court-orders-Saudi-Arabia-to-pay-3m-to-"
                     "dissident-over-Pegasus-hack", "https://example.org/another-report"]
     assert basis.startswith("English High Court accepted")  # the bundle's empty basis keeps the first one
+
+
+def test_file_and_folder_hashes(tmp_path):
+    import hashlib
+
+    from ingest.pipeline import sha256_of
+
+    (tmp_path / "d").mkdir()
+    a = tmp_path / "d" / "a.jsonl"
+    a.write_bytes(b'{"id": 1}\n')
+    # a file: its plain sha256, the Source id's basis (unchanged from the hand-rolled loop)
+    assert sha256_of(a) == hashlib.sha256(b'{"id": 1}\n').hexdigest()
+    # a folder: relative path and sha256 of each file, so renaming a file changes it
+    expected = hashlib.sha256(f"a.jsonl\0{sha256_of(a)}\n".encode()).hexdigest()
+    assert sha256_of(tmp_path / "d") == expected
+    a.rename(tmp_path / "d" / "b.jsonl")
+    assert sha256_of(tmp_path / "d") != expected

@@ -71,3 +71,21 @@ def test_bundle_templates_match_the_schema():
         with (templates / f"{sheet}.csv").open(encoding="utf-8") as fh:
             assert next(csv.reader(fh)) == columns, f"{sheet}.csv is stale: run `make templates`"
         assert [c for c in next(book[sheet].iter_rows(values_only=True))] == columns, sheet
+
+
+def test_display_hints_are_in_the_schema():
+    s = load_schema()
+    assert {label: n.caption for label, n in s.nodes.items()} == {
+        "Country": ("name",), "Incident": ("id",), "Tactic": ("code",), "Person": ("name",), "Organization": ("name",),
+        "Company": ("name",), "AccountabilityAction": ("kind",), "Source": ("url",), "Transfer": ("id",)}
+    assert s.nodes["Country"].colour == "#66c2a5" and len({n.colour for n in s.nodes.values()}) == len(s.nodes)
+
+
+@pytest.mark.parametrize(("hint", "error"), [("caption: [nickname]", "caption"), ('colour: "red"', "colour")])
+def test_a_bad_display_hint_is_refused(tmp_path, hint, error):
+    text = (ROOT / "graph" / "schema.yaml").read_text(encoding="utf-8")
+    text = text.replace("    caption: [name]\n    colour: \"#66c2a5\"\n", f"    {hint}\n", 1)
+    bad = tmp_path / "schema.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"Country: {error}"):
+        load_schema(bad)

@@ -1,28 +1,42 @@
-"""graph.view: an ego network as NetworkX, as self-contained pyvis HTML and as GraphML, on both backends."""
+"""graph.view: an ego network's NetworkX graph (kept from the analysis, not rebuilt from its table), as
+self-contained pyvis HTML and as GraphML, on both backends."""
 
 import io
 
 import networkx as nx
-import pandas as pd
 
 from graph.analysis import run_analysis
-from graph.view import LABEL_COLOURS, ego_to_networkx, graphml_bytes, pyvis_html, remote_urls
+from graph.analysis.ego import ego_network
+from graph.schema import load_schema
+from graph.view import LABEL_COLOURS, OTHER_COLOUR, graphml_bytes, pyvis_html, remote_urls
 
 # companies.jsonl co-0009 and cases.jsonl ref-0032, by hand: GainJet's neighbours at depth 1.
 GAINJET_HOPS = {"Company:company-gainjet": 0, "Country:GR": 1, "Country:RW": 1, "Incident:ref-0032": 1}
 
 
 def _gainjet(store, depth=1) -> nx.MultiDiGraph:
-    return ego_to_networkx(run_analysis(store, "ego_network", {"entity": "company-gainjet", "depth": depth}))
+    return run_analysis(store, "ego_network", {"entity": "company-gainjet", "depth": depth}).attrs["graph"]
 
 
-def test_ego_edges_become_a_graph_with_labels_and_hops(sample_store):
+def test_the_analysis_result_carries_the_graph_its_table_lists(sample_store):
+    g, edges = ego_network(sample_store, "company-gainjet", depth=1)
+    assert edges.attrs["graph"] is g
+    assert sorted(zip(edges["from"], edges["type"], edges["to"])) == sorted((u, k, v) for u, v, k in g.edges(keys=True))
+    for r in edges.to_dict("records"):
+        d = g.edges[r["from"], r["to"], r["type"]]
+        assert (d["hop"], d["sources"]) == (r["hop"], r["sources"])
+    nodes = run_analysis(sample_store, "ego_network", {"entity": "company-gainjet", "depth": 1, "view": "nodes"})
+    assert sorted(nodes.attrs["graph"].nodes) == sorted(nodes.node)
+
+
+def test_ego_graph_has_labels_hops_and_sources(sample_store):
     g = _gainjet(sample_store)
     hops = dict(g.nodes(data="hop"))
     lawsuit = [n for n in hops if n.startswith("AccountabilityAction:")]
     assert len(lawsuit) == 1 and g.nodes[lawsuit[0]]["name"] == "lawsuit"
     assert {n: h for n, h in hops.items() if n not in lawsuit} == GAINJET_HOPS and hops[lawsuit[0]] == 1
-    assert g.nodes["Country:GR"] == {"label": "Country", "key": "GR", "name": "Greece", "hop": 1}
+    assert g.nodes["Country:GR"] == {"label": "Country", "key": "GR", "name": "Greece", "region": "Southern Europe",
+                                     "hop": 1}
     assert sorted((u, k, v) for u, v, k in g.edges(keys=True) if not u.startswith("Accountability")) == [
         ("Company:company-gainjet", "FACILITATED", "Incident:ref-0032"),
         ("Company:company-gainjet", "HEADQUARTERED_IN", "Country:GR"),
@@ -35,12 +49,20 @@ def test_ego_edges_become_a_graph_with_labels_and_hops(sample_store):
     assert g2.nodes["Country:AE"]["hop"] == 2 and g2.nodes["Country:RW"]["hop"] == 1
 
 
-def test_an_isolated_centre_is_still_a_node():
-    edges = pd.DataFrame(columns=["from", "from_name", "type", "to", "to_name", "hop", "sources"])
-    edges.attrs["centre"] = "Country:XK"
-    g = ego_to_networkx(edges)
-    assert dict(g.nodes(data=True)) == {"Country:XK": {"label": "Country", "key": "XK", "name": "XK", "hop": 0}}
+def test_an_isolated_centre_is_still_a_node(sample_store):
+    # the sample's seeded tactics include travel_restriction, which no incident uses
+    edges = run_analysis(sample_store, "ego_network", {"entity": "Tactic:travel_restriction"})
+    g = edges.attrs["graph"]
+    assert edges.empty and dict(g.nodes(data=True)) == {
+        "Tactic:travel_restriction": {"label": "Tactic", "key": "travel_restriction", "name": "travel_restriction",
+                                      "hop": 0}}
     assert "new vis.Network" in pyvis_html(g)
+
+
+def test_colours_come_from_the_schema():
+    schema = load_schema()
+    assert LABEL_COLOURS == {label: n.colour for label, n in schema.nodes.items()}
+    assert LABEL_COLOURS["Company"] == "#e7298a" and OTHER_COLOUR == "#999999"  # graph/schema.yaml, by hand
 
 
 def test_pyvis_html_is_self_contained_coloured_labelled_and_settles(sample_store):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, stop_process_group
 
 APP_PAGES_CHECK = """
 import sys
@@ -65,6 +65,7 @@ def test_wheel_holds_code_queries_data_and_app(installed):
     names = set(zipfile.ZipFile(installed[3]).namelist())
     for needed in ("graph/schema.yaml", "graph/data/resolution.yaml", "graph/data/company_aliases.yaml",
                    "graph/neo4j_server.py", "ingest/external/sii.py", "queries/cross_border_reach.cypher",
+                   "queries/internal/company_names.cypher",
                    "app_pages/main.py", "app_pages/explore.py"):
         assert needed in names, needed
 
@@ -106,5 +107,4 @@ def test_installed_tnr_app_serves(installed):
                 assert time.monotonic() < deadline, "the installed app did not answer"
                 time.sleep(0.5)
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+        stop_process_group(proc)  # `tnr app` and the Streamlit server it started

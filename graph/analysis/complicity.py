@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from graph.queries import run_query
+from graph.queries import run_internal, run_query
 from graph.store.base import Store
 
 WEIGHTS = {"facilitated": 3, "supply_linked": 1, "agency_attributed": 1, "physical": 1}
@@ -47,10 +47,10 @@ def complicity_scores(store: Store, state: str = "") -> pd.DataFrame:
         links), and the formula with the numbers filled in. Highest score first.
     """
     links = run_query(store, "corporate_complicity", {"state": state})
-    _, rows = store.rows("MATCH (a:AccountabilityAction)-[:CONCERNS]->(c:Company) RETURN c.id, count(DISTINCT a.id)")
-    actions = {r[0]: int(r[1]) for r in rows}
-    _, rows = store.rows("MATCH (i:Incident) RETURN i.id, i.physical")
-    physical = {r[0]: bool(r[1]) for r in rows}
+    acts = run_internal(store, "actions_concerning_companies")
+    actions = {c: int(n) for c, n in zip(acts.company, acts.actions)}
+    incidents = run_internal(store, "incident_physical")
+    physical = {i: bool(p) for i, p in zip(incidents.incident, incidents.physical)}
     out = []
     for company, grp in links.groupby("company", sort=True):
         fac = set(grp[grp.link == "facilitated"].incident)

@@ -35,11 +35,14 @@ def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
     Returns
     -------
     graph : networkx.MultiDiGraph
-        Nodes carry ``label``, ``key``, ``name``, ``hop``; edges carry the relationship ``type`` and
-        its properties (``source_urls``, ``source_record``...).
+        Nodes (``Label:key``) carry ``label``, ``key``, ``name``, ``hop`` and the few properties
+        :mod:`~graph.analysis.subgraph` pulls; edges, keyed by relationship type, carry ``type``, their
+        properties (``source_urls``, ``source_record``...), ``hop`` (of the farther end) and ``sources``
+        (``source_urls`` sorted). This is the graph the Explore page draws and exports.
     edges : pandas.DataFrame
-        One row per relationship: ``from``, ``type``, ``to``, names, ``hop`` (of the farther end),
-        ``sources``. ``edges.attrs`` holds ``truncated`` and ``nodes``.
+        One row per edge of ``graph``: ``from``, ``type``, ``to``, names, ``hop``, ``sources``.
+        ``edges.attrs`` holds ``truncated``, ``nodes``, ``centre`` and ``graph`` (the same graph, so the
+        result of ``run_analysis(store, "ego_network")`` carries it).
     """
     if depth < 0 or max_nodes < 1:
         raise ValueError("depth must be >= 0 and max_nodes >= 1")
@@ -73,13 +76,12 @@ def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
         g.add_node(n, **pulled.nodes[n], hop=hops[n])
     for u, v, k, d in sorted(pulled.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
         if u in hops and v in hops:
-            g.add_edge(u, v, key=k, **d)
+            g.add_edge(u, v, key=k, **d, hop=max(hops[u], hops[v]), sources=sorted(d.get("source_urls") or []))
     rows = [{"from": u, "from_name": g.nodes[u]["name"], "type": k, "to": v, "to_name": g.nodes[v]["name"],
-             "hop": max(hops[u], hops[v]), "sources": sorted(d.get("source_urls") or [])}
-            for u, v, k, d in g.edges(keys=True, data=True)]
+             "hop": d["hop"], "sources": d["sources"]} for u, v, k, d in g.edges(keys=True, data=True)]
     edges = pd.DataFrame(rows, columns=["from", "from_name", "type", "to", "to_name", "hop", "sources"])
     edges = edges.sort_values(["hop", "from", "type", "to"], kind="stable").reset_index(drop=True)
-    edges.attrs.update(truncated=truncated, nodes=g.number_of_nodes(), centre=centre)
+    edges.attrs.update(truncated=truncated, nodes=g.number_of_nodes(), centre=centre, graph=g)
     return g, edges
 
 

@@ -1,8 +1,10 @@
 """Pull a subgraph from any store into NetworkX with portable Cypher, one query per relationship triple.
 
 Labels and relationship types come from the schema (never from the user), so they are safe to put in
-query text; keys travel as parameters. Nodes are named ``"Label:key"`` (``"Country:RW"``,
-``"Company:company-nso-group"``) and carry ``label``, ``key``, ``name`` and a few useful properties.
+query text; keys travel as parameters. The queries are one per schema triple, with the schema's
+properties and captions, which is why they are built here and not kept in ``queries/internal/``.
+Nodes are named ``"Label:key"`` (``"Country:RW"``, ``"Company:company-nso-group"``) and carry ``label``,
+``key``, ``name`` (from the label's caption in schema.yaml) and a few useful properties.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ import networkx as nx
 
 from graph.store.base import Store, StoreError
 
-# What a node is called in results, per label, and the extra properties pulled with it.
-NAME_PROP = {"Country": "name", "Incident": "id", "Tactic": "code", "Person": "name", "Organization": "name",
-             "Company": "name", "AccountabilityAction": "kind", "Source": "url"}
+# The extra properties pulled with a node, per label (what names it is its caption in schema.yaml).
 EXTRA_PROPS = {"Country": ("region",), "Incident": ("year", "physical"), "Company": ("hq_country",),
                "Organization": ("kind",), "AccountabilityAction": ("year",)}
 # The relationships that make up "who did what, where, with whose help": the accountability core.
@@ -62,8 +62,8 @@ def triples(store: Store, rel_types: Iterable[str]) -> list[tuple[str, str, str]
 
 def _node_return(store: Store, var: str, label: str, prefix: str) -> list[str]:
     node = store.schema.node(label)
-    name = NAME_PROP.get(label) or ("name" if "name" in node.props else node.key)
-    cols = [f"{var}.{node.key} AS {prefix}_key", f"{var}.{name} AS {prefix}_name"]
+    caption = ", ".join(f"{var}.{p}" for p in node.caption or (node.key,))
+    cols = [f"{var}.{node.key} AS {prefix}_key", f"coalesce({caption}) AS {prefix}_name"]
     cols += [f"{var}.{p} AS {prefix}_x_{p}" for p in EXTRA_PROPS.get(label, ())]
     return cols
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -42,13 +44,31 @@ class Store(ABC):
     def upsert_rels(self, rel_type: str, from_label: str, to_label: str, rows: list[dict[str, Any]]) -> None:
         """Merge relationships; each row has ``_from`` and ``_to`` keys plus properties."""
 
-    def begin(self) -> None:  # noqa: B027 - backends without a long transaction keep these no-ops
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group writes: commit when the block ends, roll back on any exception (KeyboardInterrupt too).
+
+        On the embedded store the block is one Ladybug transaction: an exception leaves the store as it
+        was. Neo4j writes each upsert batch (``TNR_NEO4J_BATCH`` rows) in its own managed transaction,
+        which the driver retries on transient errors; so there each batch is atomic, a failure keeps the
+        batches written before it, and running the same ingest or sync again completes it (upserts are
+        idempotent).
+        """
+        self._begin()
+        try:
+            yield self
+        except BaseException:
+            self._rollback()
+            raise
+        self._commit()
+
+    def _begin(self) -> None:  # noqa: B027 - backends without a long transaction keep these no-ops
         pass
 
-    def commit(self) -> None:  # noqa: B027
+    def _commit(self) -> None:  # noqa: B027
         pass
 
-    def rollback(self) -> None:  # noqa: B027
+    def _rollback(self) -> None:  # noqa: B027
         pass
 
     @abstractmethod
@@ -57,7 +77,10 @@ class Store(ABC):
 
     # counts ------------------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:
-        """Nodes per label and relationships per type, every schema name present (0 if none)."""
+        """Nodes per label and relationships per type, every schema name present (0 if none).
+
+        One query per schema label and type, so the text is built from the schema's names here.
+        """
         nodes = {}
         for label in self.schema.nodes:
             _, r = self.rows(f"MATCH (n:{label}) RETURN count(n) AS c")

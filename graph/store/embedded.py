@@ -13,6 +13,7 @@ import pyarrow as pa
 from graph.schema import Prop, Schema, ladybug_ddl
 from graph.store.base import Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
+from graph.store.upsert import merge_value
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOL": pa.bool_(),
           "STRING[]": pa.list_(pa.string())}
@@ -20,6 +21,11 @@ _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "B
 
 def _column(prop: Prop, rows: list[dict[str, Any]], name: str) -> pa.Array:
     return pa.array([r.get(name) for r in rows], type=_ARROW[prop.type])
+
+
+def _fresh(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of new nodes or relationships as the upsert rule stores them over nothing (a list once per item)."""
+    return [{k: merge_value(None, v) for k, v in r.items()} for r in rows]
 
 
 class EmbeddedStore(Store):
@@ -102,13 +108,13 @@ class EmbeddedStore(Store):
                 if (a, b) not in have:
                     self._exec(f"ALTER TABLE {r.type} ADD FROM {a} TO {b}")
 
-    def begin(self) -> None:
+    def _begin(self) -> None:
         self._exec("BEGIN TRANSACTION")
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         self._exec("COMMIT")
 
-    def rollback(self) -> None:
+    def _rollback(self) -> None:
         try:
             self._exec("ROLLBACK")
         except RuntimeError as e:  # a failed statement already ended the transaction
@@ -134,7 +140,7 @@ class EmbeddedStore(Store):
         cols = "".join(f", n.{p.name} AS {p.name}" for p in others)
         names, found = self._scan(keys, f"MATCH (n:{label} {{{node.key}: k}}) RETURN k{cols}")
         existing = {r[0]: dict(zip(names[1:], r[1:])) for r in found}
-        new = [r for r in rows if r[node.key] not in existing]
+        new = _fresh([r for r in rows if r[node.key] not in existing])
         if new:
             self._copy(label, pa.table({p.name: _column(p, new, p.name) for p in props}))
         changed = _changed(rows, lambda r: existing.get(r[node.key]), others)
@@ -156,7 +162,7 @@ class EmbeddedStore(Store):
         cols = "".join(f", r.{p.name} AS {p.name}" for p in props)
         names, found = self._scan(ends, f"{match} RETURN src, dst{cols}")
         existing = {(r[0], r[1]): dict(zip(names[2:], r[2:])) for r in found}
-        new = [r for r in rows if (r["_from"], r["_to"]) not in existing]
+        new = _fresh([r for r in rows if (r["_from"], r["_to"]) not in existing])
         if new:
             table = pa.table({"from": pa.array([r["_from"] for r in new], type=pa.string()),
                               "to": pa.array([r["_to"] for r in new], type=pa.string()),
@@ -197,23 +203,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def merge_value(prop: Prop, old: Any, new: Any) -> Any:
-    """What an upsert stores: the new value unless it is null; for a list, the old items plus new ones."""
-    if new is None:
-        return old
-    if prop.type == "STRING[]" and old:
-        return old + [x for x in new if x not in old]
-    return new
-
-
 def _changed(rows: list[dict[str, Any]], old_of, props: list[Prop]) -> list[dict[str, Any]]:
-    """Rows that exist already and whose merged properties (new value unless null) differ from the stored ones."""
+    """Rows that exist already and whose merged properties (:func:`~graph.store.upsert.merge_value`) differ from
+    the stored ones."""
     out = []
     for r in rows:
         old = old_of(r)
         if old is None:
             continue
-        merged = {p.name: merge_value(p, old.get(p.name), r.get(p.name)) for p in props}
+        merged = {p.name: merge_value(old.get(p.name), r.get(p.name)) for p in props}
         if any(merged[k] != old.get(k) for k in merged):
             out.append({**r, **merged})
     return out

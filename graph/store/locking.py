@@ -4,6 +4,12 @@ Ladybug itself does not keep a reader out while another process writes (nor a wr
 readers are open), so every process takes an advisory ``flock`` on ``<db>.lock`` first:
 shared for readers, exclusive for the one writer. A reader that cannot get its lock within
 the timeout gets :class:`IngestInProgress` rather than a crash.
+
+Why the standard library's ``flock`` and not ``fasteners``: fasteners' inter-process reader-writer
+lock uses ``fcntl.lockf`` (POSIX record locks), which belong to the process, not to the open file, so
+a process that opens the database twice (the app's pages, a reader beside a writer in tests) would not
+be kept out by its own lock, and closing any descriptor of the lock file would drop all of them.
+``flock`` locks belong to the open file description, which is the behaviour tests/test_concurrency.py checks.
 """
 
 from __future__ import annotations

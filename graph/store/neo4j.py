@@ -18,8 +18,9 @@ import neo4j
 from neo4j import GraphDatabase, unit_of_work
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.schema import Prop, Schema, neo4j_constraints
+from graph.schema import Schema, neo4j_constraints
 from graph.store.base import Store, StoreError
+from graph.store.upsert import set_clause
 
 DEFAULT_URI = f"bolt://127.0.0.1:{os.environ.get('TNR_NEO4J_PORT') or 7687}"
 PASSWORD_FILE = Path(os.environ.get("TNR_NEO4J_HOME", Path.home() / ".cache" / "tnr-graph" / "neo4j")) / "password"
@@ -41,15 +42,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-def _set(var: str, p: Prop) -> str:
-    """SET clause of an upsert: keep the old value for a null; lists gain the new items they lack."""
-    if p.type == "STRING[]":
-        return (f"{var}.{p.name} = CASE WHEN row.{p.name} IS NULL THEN {var}.{p.name} "
-                f"WHEN {var}.{p.name} IS NULL THEN row.{p.name} "
-                f"ELSE {var}.{p.name} + [x IN row.{p.name} WHERE NOT x IN {var}.{p.name}] END")
-    return f"{var}.{p.name} = coalesce(row.{p.name}, {var}.{p.name})"
 
 
 class Neo4jStore(Store):
@@ -136,7 +128,7 @@ class Neo4jStore(Store):
             return
         node = self.schema.node(label)
         others = [p for p in node.props.values() if p.name != node.key]
-        sets = ", ".join(_set("n", p) for p in others)
+        sets = ", ".join(set_clause("n", p.name, p.is_list) for p in others)
         self._batched(f"UNWIND $rows AS row MERGE (n:{label} {{{node.key}: row.{node.key}}})"
                       + (f" SET {sets}" if sets else ""), rows)
 
@@ -145,7 +137,7 @@ class Neo4jStore(Store):
             return
         rel = self.schema.rel(rel_type)
         a, b = self.schema.node(from_label), self.schema.node(to_label)
-        sets = ", ".join(_set("r", p) for p in rel.props.values())
+        sets = ", ".join(set_clause("r", p.name, p.is_list) for p in rel.props.values())
         self._batched(
             f"UNWIND $rows AS row MATCH (a:{from_label} {{{a.key}: row._from}}) MATCH (b:{to_label} {{{b.key}: row._to}}) "
             f"MERGE (a)-[r:{rel_type}]->(b)" + (f" SET {sets}" if sets else ""), rows)

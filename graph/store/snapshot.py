@@ -3,6 +3,9 @@
 :func:`node_rows` and :func:`rel_rows` are what ``tnr sync`` copies; :func:`graph_hash` is the canonical
 hash of ``tnr stats --hash``: equal graphs give equal hashes on either backend, so a test (or an
 operator) can tell that two databases hold the same graph, or that a re-run ingest changed nothing.
+
+The Cypher here is one query per label and per relationship triple, with every property of the schema,
+so it is built from the schema's names (never from input) rather than kept in ``queries/internal/``.
 """
 
 from __future__ import annotations

@@ -18,8 +18,7 @@ def copy_graph(source: Store, target: Store, replace: bool = False, progress: Pr
     """
     steps: list = list(source.schema.nodes) + triples(source)
     target.ensure_schema()
-    target.begin()
-    try:
+    with target.transaction():
         if replace:
             target.clear()
         for n, step in enumerate(steps, start=1):
@@ -29,8 +28,4 @@ def copy_graph(source: Store, target: Store, replace: bool = False, progress: Pr
                 target.upsert_rels(*step, rel_rows(source, *step))
             if progress:
                 progress("copy", n, len(steps))
-        target.commit()
-    except BaseException:
-        target.rollback()
-        raise
     return target.counts()

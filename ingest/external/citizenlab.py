@@ -23,6 +23,7 @@ import yaml
 
 from graph import ids
 from graph.countries import _SHORT_NAMES, country_name
+from graph.queries import run_internal
 from ingest.batch import RecordError, RecordGraph
 from ingest.common import Context, parse_date
 
@@ -112,23 +113,20 @@ def entities(store, batch) -> list[tuple[str, str, list[str]]]:
     """(label, key, names) for every country, company (names, aliases, products) and state agency in the
     graph and in the batch being loaded."""
     out: dict[tuple[str, str], set[str]] = {}
-    _, rows = store.rows("MATCH (c:Country) RETURN c.iso2 AS k")
-    for (k,) in rows:
+    for k in run_internal(store, "country_keys").iso2:
         out.setdefault(("Country", k), set())
     for k in batch.nodes.get("Country", {}):
         out.setdefault(("Country", k), set())
     for key in list(out):
         out[key] |= set(_country_names(key[1]))
     companies = {k: (p.get("name"), p.get("aliases"), p.get("products")) for k, p in batch.nodes.get("Company", {}).items()}
-    _, rows = store.rows("MATCH (c:Company) RETURN c.id AS k, c.name AS n, c.aliases AS a, c.products AS p")
-    for k, n, a, p in rows:
+    for k, n, a, p in run_internal(store, "company_names").itertuples(index=False):
         companies.setdefault(k, (n, a, p))
     for k, (n, a, p) in companies.items():
         names = {n, *(a or []), *(p or [])}
         out[("Company", k)] = {x for x in names if x and "(" not in x}
     orgs = {k: (p.get("name"), p.get("kind")) for k, p in batch.nodes.get("Organization", {}).items()}
-    _, rows = store.rows("MATCH (o:Organization) RETURN o.id AS k, o.name AS n, o.kind AS kind")
-    for k, n, kind in rows:
+    for k, n, kind in run_internal(store, "organization_names").itertuples(index=False):
         orgs.setdefault(k, (n, kind))
     for k, (n, kind) in orgs.items():
         if kind == "state_agency" and n and _agency_ok(n):

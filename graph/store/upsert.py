@@ -1,0 +1,57 @@
+"""The upsert rule, in one place: a null keeps the stored value; a list gains the new items it lacks.
+
+Every write goes through it: the in-memory batch merging records (``ingest/batch.py``), the embedded
+store deciding what to SET (``graph/store/embedded.py``) and the Neo4j store, whose SET clauses are
+generated here as Cypher (``graph/store/neo4j.py``). tests/test_upsert.py holds the rule as a table and
+checks that both stores obey every row of it.
+
+>>> merge_value("Rwanda", None)
+'Rwanda'
+>>> merge_value(["a", "b"], ["b", "c", "c"])
+['a', 'b', 'c']
+>>> set_clause("n", "website", is_list=False)
+'n.website = coalesce(row.website, n.website)'
+>>> print(set_clause("n", "aliases", is_list=True).replace(" ELSE reduce", "\\n  ELSE reduce"))
+n.aliases = CASE WHEN row.aliases IS NULL THEN n.aliases
+  ELSE reduce(acc = coalesce(n.aliases, []), x IN row.aliases | CASE WHEN x IN acc THEN acc ELSE acc + [x] END) END
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def merge_value(old: Any, new: Any) -> Any:
+    """What an upsert stores given the stored value ``old`` and the incoming ``new``.
+
+    A null keeps ``old``; a list is ``old``'s items followed by each new item not yet there (in order,
+    once); anything else replaces ``old``.
+    """
+    if new is None:
+        return old
+    if isinstance(new, list):
+        out = list(old or [])
+        for x in new:
+            if x not in out:
+                out.append(x)
+        return out
+    return new
+
+
+def merge_props(into: dict[str, Any], props: dict[str, Any]) -> None:
+    """Apply :func:`merge_value` to every property of ``props`` in place (a missing key is a null)."""
+    for k, v in props.items():
+        if v is not None:
+            into[k] = merge_value(into.get(k), v)
+
+
+def set_clause(var: str, prop: str, is_list: bool) -> str:
+    """The Cypher SET item that applies :func:`merge_value` to ``var.prop`` from ``row.prop`` (an UNWIND row).
+
+    ``var`` and ``prop`` come from the schema, never from input.
+    """
+    old, new = f"{var}.{prop}", f"row.{prop}"
+    if is_list:
+        return (f"{old} = CASE WHEN {new} IS NULL THEN {old} ELSE reduce(acc = coalesce({old}, []), x IN {new} | "
+                f"CASE WHEN x IN acc THEN acc ELSE acc + [x] END) END")
+    return f"{old} = coalesce({new}, {old})"

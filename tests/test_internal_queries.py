@@ -1,0 +1,37 @@
+"""The library's own queries (queries/internal/*.cypher): same header as the named ones, kept out of
+`tnr queries`, and answering on both backends with the declared columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.queries import INTERNAL_PACKAGE, load_library, run_internal
+from tests.conftest import tnr
+
+INTERNAL = sorted(load_library(INTERNAL_PACKAGE))
+
+
+def test_internal_queries_are_not_named_queries():
+    assert INTERNAL == ["actions_concerning_companies", "company_names", "country_keys", "incident_physical",
+                        "organization_names"]
+    assert not set(INTERNAL) & set(load_library())
+    listed = tnr("queries", "-f", "csv").stdout
+    assert "company_names" not in listed and "cross_border_reach" in listed
+
+
+@pytest.mark.parametrize("name", INTERNAL)
+def test_each_answers_with_its_declared_columns(sample_store, name):
+    df = run_internal(sample_store, name)  # raises if the columns differ from the header
+    assert len(df) > 0
+
+
+def test_values_from_the_sample(sample_store):
+    # companies.jsonl co-0009: GainJet, alias GainJet Aviation, product private charter flights, one lawsuit
+    names = run_internal(sample_store, "company_names").set_index("id")
+    assert names.loc["company-gainjet"].tolist() == ["GainJet", ["GainJet Aviation"], ["private charter flights"]]
+    actions = run_internal(sample_store, "actions_concerning_companies").set_index("company")
+    assert actions.loc["company-gainjet", "actions"] == 1
+    # cases.jsonl ref-0032: a rendition (physical); 42 incidents in the sample
+    physical = run_internal(sample_store, "incident_physical").set_index("incident")
+    assert len(physical) == 42 and physical.loc["ref-0032", "physical"] is True
+    assert "RW" in set(run_internal(sample_store, "country_keys").iso2)
