@@ -39,8 +39,10 @@ def _merge(into: dict[str, Any], props: dict[str, Any]) -> None:
     for k, v in props.items():
         if v is None:
             continue
-        if isinstance(v, list) and isinstance(into.get(k), list):
-            into[k] = into[k] + [x for x in v if x not in into[k]]
+        if isinstance(v, list):
+            # List properties are sets of evidence (transfer ids, source records, URLs): never a repeat.
+            old = into.get(k) if isinstance(into.get(k), list) else []
+            into[k] = list(dict.fromkeys([*old, *v]))
         else:
             into[k] = v
 
