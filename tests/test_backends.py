@@ -25,7 +25,10 @@ def _cases():
         for example in getattr(q, "examples", ()) or ():
             yield name, example
         for p in q.parameters.values():
-            if p.type == "string":
+            for choice in p.choices:
+                if choice != p.default:
+                    yield name, {p.name: choice}
+            if p.type == "string" and not p.choices:
                 yield name, {p.name: "ZZ"}
             if p.type == "int" and p.default not in (None, 0):
                 yield name, {p.name: 0}
