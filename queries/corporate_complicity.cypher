@@ -45,7 +45,9 @@
 // order_by: [company_name, incident, link, supplied_to]
 // sort_lists: [link_sources, incident_sources, transfer_ids, tactics, goods]
 MATCH (c:Company)-[f:FACILITATED]->(i:Incident)-[p:PERPETRATED_BY]->(s:Country)
-WHERE ($state = '' OR s.iso2 = $state) AND ($attribution = 'any' OR p.attribution = 'documented')
+WHERE $state = '' OR s.iso2 = $state
+WITH c, f, i, p, s
+WHERE $attribution = 'any' OR p.attribution = 'documented'
 OPTIONAL MATCH (i)-[:USED_TACTIC]->(t:Tactic)
 WITH c, f, i, p, s, collect(t.code) AS tactics
 RETURN c.id AS company, c.name AS company_name, i.id AS incident, i.year AS year, s.iso2 AS state,
@@ -60,7 +62,9 @@ RETURN c.id AS company, c.name AS company_name, i.id AS incident, i.year AS year
        f.source_urls AS link_sources, p.source_urls AS incident_sources, f.source_record AS source_record
 UNION ALL
 MATCH (c:Company)-[r:SUPPLIED]->(s:Country)<-[p:PERPETRATED_BY]-(i:Incident)
-WHERE ($state = '' OR s.iso2 = $state) AND ($attribution = 'any' OR p.attribution = 'documented')
+WHERE $state = '' OR s.iso2 = $state
+WITH c, r, s, p, i
+WHERE $attribution = 'any' OR p.attribution = 'documented'
 WITH c, r, s, p, i,
      CASE WHEN (r.since IS NOT NULL AND i.date IS NOT NULL AND left(r.since, 4) > left(i.date, 4))
             OR (r.since IS NULL AND r.year IS NOT NULL AND i.year IS NOT NULL AND r.year > i.year)
@@ -79,7 +83,9 @@ RETURN c.id AS company, c.name AS company_name, i.id AS incident, i.year AS year
        r.source_urls AS link_sources, p.source_urls AS incident_sources, r.source_record AS source_record
 UNION ALL
 MATCH (c:Company)-[r:SUPPLIED]->(a:Organization)-[:PART_OF]->(s:Country)<-[p:PERPETRATED_BY]-(i:Incident)
-WHERE ($state = '' OR s.iso2 = $state) AND ($attribution = 'any' OR p.attribution = 'documented')
+WHERE $state = '' OR s.iso2 = $state
+WITH c, r, a, s, p, i
+WHERE $attribution = 'any' OR p.attribution = 'documented'
 OPTIONAL MATCH (i)-[at:ATTRIBUTED_TO]->(a)
 WITH c, r, a, s, p, i, count(at) > 0 AS attributed,
      CASE WHEN (r.since IS NOT NULL AND i.date IS NOT NULL AND left(r.since, 4) > left(i.date, 4))

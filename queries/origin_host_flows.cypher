@@ -24,6 +24,7 @@
 // order_by: [-incidents, origin, host]
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(o:Country)
 WHERE $attribution = 'any' OR p.attribution = 'documented'
+WITH i, p, o
 MATCH (i)-[:OCCURRED_IN]->(h:Country)
 WHERE h.iso2 <> o.iso2
   AND ((i.year IS NULL AND $year_from = 0 AND $year_to = 9999)

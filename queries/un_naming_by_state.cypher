@@ -24,7 +24,8 @@
 // sort_lists: [named_in_years]
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(s:Country)
 WHERE i.year IS NOT NULL AND i.year >= $year_from AND i.year <= $year_to
-  AND ($attribution = 'any' OR p.attribution = 'documented')
+WITH s, i, p
+WHERE $attribution = 'any' OR p.attribution = 'documented'
 WITH s, count(DISTINCT i.id) AS incidents,
      count(DISTINCT CASE WHEN p.attribution = 'documented' THEN i.id END) AS documented,
      min(i.year) AS first_year, max(i.year) AS last_year
