@@ -294,6 +294,9 @@ def _groups(records: list[dict[str, Any]], ctx: Context) -> dict[tuple[str, str,
         goods = sorted({g for r in recs for g in _strings(r.get("goods"))})
         out[k] = {
             "goods": goods or None, "product": "; ".join(goods) or None,
+            # The citations in the SII's words: the only source of the 43 records that cite a report by title.
+            "basis": " | ".join(sorted({_name(r["sources"]) for r in recs if isinstance(r.get("sources"), str)
+                                        and r["sources"].strip()})) or None,
             "year": min(years) if years else None,
             "completed": "yes" if "yes" in done else "no" if done == {"no"} else "unknown",
             "basis_kind": "+".join(sorted({_basis_kind(r) for r in recs})),
@@ -346,8 +349,10 @@ def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, 
     for i, (cid, name, role, hqs) in enumerate(supplier_ids(rec, ctx)):
         # A supplier with no HQ of its own record gets the HQ the transfer gives (supplier_company_hq).
         from_transfer = sorted(hqs) if not ctx.resolver.record_hqs(cid) else []
-        props = {"name": name, "hq_country": from_transfer[0] if len(from_transfer) == 1 else None}
-        cid = company(rg, ctx, props, f"supplier_company[{i}]", hq_context=hqs)
+        cid = company(rg, ctx, {"name": name}, f"supplier_company[{i}]", hq_context=hqs)
+        if len(from_transfer) == 1:
+            canonical = ctx.resolver.resolve(name, hqs)[1]
+            rg.node("Company", {"id": cid, "name": canonical, "hq_country": from_transfer[0]}, "supplier_company_hq")
         sourced(rg, ctx, "Company", cid, urls)
         for hq in from_transfer:
             country(rg, ctx, hq, "supplier_company_hq")
