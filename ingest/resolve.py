@@ -273,7 +273,7 @@ class CompanyResolver:
 
     def _why(self, rule: str, name: str) -> str | None:
         if rule == "analyst confirmed":
-            return f"confirm in {self.decisions.path or 'the decisions file'}"
+            return f"confirm in {Path(self.decisions.path).name if self.decisions.path else 'the decisions file'}"
         if rule == "same name":
             return f"normalised name {ids.normalise_name(name)!r}"
         if rule == "known alias":
