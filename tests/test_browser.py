@@ -1,6 +1,7 @@
 """The served app in Debian's chromium: every page renders the sample and asks no host but localhost."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,10 +48,11 @@ def served_app(sample_cli, tmp_path):
         except OSError:
             time.sleep(0.5)
     else:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         pytest.fail(f"app did not start: {(tmp_path / 'app.log').read_text()}")
     yield url
-    proc.terminate()
+    # `tnr app` runs Streamlit as a child in its session: stop the whole group, or Streamlit outlives the test.
+    os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
 
 
