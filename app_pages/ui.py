@@ -31,7 +31,10 @@ def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run")
         for p in parameters.values():
             label = f"{p.name}{' (required)' if p.required else ''}" + (f": {p.description}" if p.description else "")
             key = f"{form_key}:{p.name}"
-            if p.type == "int":
+            if p.choices:
+                v = st.selectbox(label, list(p.choices), index=list(p.choices).index(p.default)
+                                 if p.default in p.choices else 0, help=p.description, key=key)
+            elif p.type == "int":
                 v = st.number_input(label, value=None if p.default is None else int(p.default), step=1,
                                     help=p.description, key=key)
             elif p.type == "float":

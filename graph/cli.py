@@ -99,7 +99,9 @@ def ingest(
         from ingest.pipeline import write_merge_log
         log = merge_log or rejects.with_name("merges.jsonl")
         write_merge_log(report.merges, log)
-        console.print(f"{len(report.merges)} name(s) merged into other companies; review them in {log}")
+        merged = sum(m.get("action", "merged") == "merged" for m in report.merges)
+        console.print(f"{merged} name(s) merged into other companies or agencies, "
+                      f"{len(report.merges) - merged} loose match(es) kept apart; review them in {log}")
     if report.rejects:
         write_rejects(report.rejects, rejects)
         for r in report.rejects[:10]:

@@ -1,4 +1,9 @@
-"""Deterministic ids derived from content, so the same entity from two files merges.
+"""Deterministic ids derived from content, so the same entity from two files merges. Every derived id
+of the graph is made here, whatever the input format.
+
+Company names are compared in a normal form made with the field's libraries: rigour's database of
+organisation types (legal forms: Ltd, GmbH, S.r.l., SpA, B.V., ...) and normality's transliteration
+to lower-case ASCII.
 
 >>> normalise_name("  NSO Group Technologies Ltd. ")
 'nso group technologies'
@@ -8,6 +13,8 @@ True
 'person-jamal-khashoggi'
 >>> pseudonym("Jane Doe")
 'Private person a5f4532d'
+>>> accountability_action_id("lawsuit", "2020-12", "US court in Texas", "GainJet")
+'action-4afad68a7cb5'
 """
 
 from __future__ import annotations
@@ -15,26 +22,24 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Any
 
-LEGAL_SUFFIXES = (
-    "ltd", "limited", "inc", "incorporated", "llc", "plc", "gmbh", "ag", "sa", "sas", "sarl", "srl", "s r l",
-    "spa", "s p a", "bv", "nv", "ab", "as", "oy", "kft", "zrt", "ad", "co", "corp", "corporation", "company",
-    "pte", "pty", "sl",
-)
-_SUFFIX_RX = re.compile(r"(?:\s+(?:" + "|".join(re.escape(s) for s in LEGAL_SUFFIXES) + r"))+$")
+from normality import normalize
+from rigour.names import remove_org_types
 
 
 def _fold(text: str) -> str:
+    # Kept as it is for the person and pseudonym ids below: changing it would change every pseudonym.
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
 
 
 def normalise_name(name: str) -> str:
-    """Lower case, ASCII, punctuation to spaces, legal-form suffixes removed."""
-    folded = _fold(name)
-    stripped = _SUFFIX_RX.sub("", folded).strip()
-    return stripped or folded
+    """Lower case, ASCII, punctuation to spaces, legal forms (rigour's organisation types) removed."""
+    plain = normalize(name, ascii=True) or ""
+    stripped = normalize(remove_org_types(name), ascii=True) or ""
+    return stripped or plain
 
 
 def slug(text: str) -> str:
@@ -72,3 +77,27 @@ def web_source_id(url: str) -> str:
 
 def file_source_id(sha256: str) -> str:
     return f"file-{sha256[:16]}"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def accountability_action_id(kind: Any, date: Any, body: Any, against: Any) -> str:
+    """An accountability action is what was done, when, by which body, against whom: the same action from
+    the case format (nested in a case or company) and from a spreadsheet bundle row gets the same id, and
+    one action concerning an incident and a company is one node."""
+    return "action-" + short_hash(*(_text(v) for v in (kind, date, body, against)))
+
+
+def un_naming_action_id(symbol: str, iso2: str) -> str:
+    return f"action-un-{slug(symbol)}-{iso2.lower()}"
+
+
+def transfer_id(unique_id: str) -> str:
+    """A Surveillance Industry Index transfer record."""
+    return f"sii-{unique_id}"
+
+
+def mvt_collection_id(name: str) -> str:
+    return f"mvt-{slug(name)}"

@@ -38,6 +38,7 @@ class Param:
     default: Any = None
     description: str = ""
     required: bool = False
+    choices: tuple[Any, ...] = ()  # the only values allowed, when given
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def parse_query_file(file: Traversable) -> Query:
         if ptype not in PARAM_TYPES:
             raise QueryError(f"{path}: parameter {name}: unknown type {ptype!r}")
         params[name] = Param(name, ptype, spec.get("default"), spec.get("description", ""),
-                             bool(spec.get("required", "default" not in spec)))
+                             bool(spec.get("required", "default" not in spec)), tuple(spec.get("choices") or ()))
     columns = {str(k): str(v or "") for k, v in meta["columns"].items()}
     return Query(meta["name"], " ".join(str(meta["description"]).split()), body, path, params, columns,
                  tuple(meta.get("order_by") or ()), tuple(meta.get("sort_lists") or ()))
@@ -130,9 +131,12 @@ def coerce(param: Param, raw: Any) -> Any:
             return False
         raise QueryError(f"parameter {param.name}: expected true/false, got {raw!r}")
     try:
-        return PARAM_TYPES[param.type](raw)
+        value = PARAM_TYPES[param.type](raw)
     except (TypeError, ValueError):
         raise QueryError(f"parameter {param.name}: expected {param.type}, got {raw!r}") from None
+    if param.choices and value not in param.choices:
+        raise QueryError(f"parameter {param.name}: expected one of {', '.join(map(str, param.choices))}, got {raw!r}")
+    return value
 
 
 def bind_params(what: str, parameters: dict[str, Param], given: dict[str, Any]) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def _derived_key(label: str, props: dict[str, Any], ctx: Context) -> str | None:
     if label == "Source" and props.get("url"):
         return ids.web_source_id(props["url"])
     if label == "AccountabilityAction" and props.get("kind"):
-        return "action-" + ids.short_hash(*(str(props.get(k)) for k in ("kind", "date", "body", "against")))
+        return ids.accountability_action_id(*(props.get(k) for k in ("kind", "date", "body", "against")))
     return None
 
 

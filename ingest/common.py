@@ -9,7 +9,7 @@ from typing import Any
 from graph import ids
 from graph.countries import UnknownCountry, country_name, region_of, resolve_country
 from ingest.batch import RecordError, RecordGraph
-from ingest.resolve import CompanyResolver
+from ingest.resolve import AgencyResolver, CompanyResolver
 
 DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -35,6 +35,7 @@ class Context:
     file_source: str
     keep_private_names: bool = False
     resolver: CompanyResolver = field(default_factory=CompanyResolver)
+    agencies: AgencyResolver = field(default_factory=AgencyResolver)
     record_ref: str = ""
     file_name: str = ""
     # Per-input state a mapper may build once (e.g. the SII transfer groups, the gazetteer).
@@ -44,9 +45,13 @@ class Context:
         ref = f"{self.file_source}:{self.record_ref}"
         return {"source_record": ref, "source_records": [ref], "source_urls": list(urls or []) or None}
 
-    def resolve_company(self, name: str) -> tuple[str, str]:
-        """(id, canonical name) of a company named ``name`` or known under it as an alias; merges are logged."""
-        cid, canonical, rule = self.resolver.resolve(name)
+    def resolve_company(self, name: str, hq: str | set[str] | None = None,
+                        website: str | None = None) -> tuple[str, str]:
+        """(id, canonical name) of a company named ``name`` or known under it as an alias; merges are logged.
+        ``hq`` and ``website``: what the naming record says of the firm (a loose match must agree)."""
+        cid, canonical, rule = self.resolver.resolve(name, hq, website)
+        if rule is None and canonical != name:
+            rule = "same name"  # equal once case, accents, punctuation and legal forms are ignored
         if rule:
             self.resolver.note(name, cid, canonical, rule, f"{self.file_name}:{self.record_ref}")
         return cid, canonical
@@ -60,6 +65,13 @@ def country(rg: RecordGraph, ctx: Context, value: Any, path: str) -> str:
     rg.node("Country", {"iso2": iso2, "name": country_name(iso2), "region": region_of(iso2)}, path)
     sourced(rg, ctx, "Country", iso2)
     return iso2
+
+
+def agency(rg: RecordGraph, ctx: Context, name: str, state: str | None, kind: str, path: str) -> str:
+    """Add a state body (or another organisation) of ``state``; its name is resolved within the state."""
+    oid, canonical = ctx.agencies.resolve(name, state) if kind == "state_agency" else (
+        ids.organization_id(name, state), name)
+    return rg.node("Organization", {"id": oid, "name": canonical, "kind": kind, "country": state}, path)
 
 
 def sourced(rg: RecordGraph, ctx: Context, label: str, key: str, urls: list[str] | None = None) -> None:
@@ -95,9 +107,11 @@ def person(rg: RecordGraph, ctx: Context, name: str, role: Any, public_figure: A
                               "pseudonymised": not (public or ctx.keep_private_names)}, path)
 
 
-def company(rg: RecordGraph, ctx: Context, props: dict[str, Any], path: str) -> str:
-    """Add a company; a name known as another company's alias lands on that company."""
-    cid, canonical = ctx.resolve_company(props["name"])
+def company(rg: RecordGraph, ctx: Context, props: dict[str, Any], path: str,
+            hq_context: str | set[str] | None = None) -> str:
+    """Add a company; a name known as another company's alias lands on that company. ``hq_context``: the
+    HQ the naming record gives (else ``props['hq_country']``), checked by loose matches."""
+    cid, canonical = ctx.resolve_company(props["name"], hq_context or props.get("hq_country"), props.get("website"))
     if canonical != props["name"]:
         # Known under another name: keep the canonical name and headquarters, record this name as an alias
         # and as a merged name (the merge log says which rule merged it).

@@ -16,13 +16,14 @@ from typing import Any
 
 from graph import ids
 from graph.queries import run_internal
+from graph.countries import UnknownCountry, resolve_country
 from graph.schema import load_schema
 from graph.store.base import Store
 from ingest import bundle, reference
 from ingest.batch import Batch, RecordError, RecordGraph, Reject
 from ingest.common import Context
 from ingest.external import citizenlab, mvt, sii
-from ingest.resolve import DEFAULT_DECISIONS, CompanyResolver, Decisions, DecisionsError
+from ingest.resolve import DEFAULT_DECISIONS, AgencyResolver, CompanyResolver, Decisions, DecisionsError
 
 # Load order: vendors first (so their names and aliases resolve), then facts that name them, then the
 # report corpus last (its gazetteer is built from everything else).
@@ -183,10 +184,35 @@ def build_resolver(store: Store, items: list[tuple[str, Path]], decisions: Decis
                 if err or not rec.get("name"):
                     continue
                 names = reference.company_aliases(rec)
-                resolver.register(rec["name"], names[1:], rule=f"alias in {path.name}")
+                hq = rec.get("hq_country") if isinstance(rec.get("hq_country"), str) else None
+                resolver.register(rec["name"], names[1:], rule=f"alias in {path.name}",
+                                  hq=hq.upper() if hq and len(hq) == 2 else None)
         elif kind == "sii":
             sii.register(resolver, path)
     return resolver
+
+
+def build_agency_resolver(store: Store, items: list[tuple[str, Path]], decisions: Decisions) -> AgencyResolver:
+    """Every state agency name known before mapping (the graph, the cases, the SII end users), so that one
+    state's names for one body resolve to one node whatever the load order."""
+    agencies = AgencyResolver(decisions)
+    for _, name, kind, state in run_internal(store, "organization_names").itertuples(index=False):
+        if kind == "state_agency":
+            agencies.register(name, state)
+    for kind, path in items:
+        if kind == "cases":
+            for _, rec, err in read_jsonl(path):
+                if err or not isinstance(rec.get("agencies"), list) or not rec.get("origin_state"):
+                    continue
+                try:
+                    origin = resolve_country(rec["origin_state"])
+                except UnknownCountry:
+                    continue
+                for text in rec["agencies"]:
+                    agencies.register(reference.split_agency(str(text))[0], origin)
+        elif kind == "sii":
+            sii.register_agencies(agencies, path)
+    return agencies
 
 
 class _Endpoints:
@@ -249,10 +275,11 @@ def _file_source(batch: Batch, path: Path, digest: str) -> str:
 
 def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names: bool = False,
                 progress: Progress | None = None, decisions: Decisions | None = None,
-                ) -> tuple[Batch, list[FileReport], CompanyResolver]:
+                ) -> tuple[Batch, list[FileReport], CompanyResolver, AgencyResolver]:
     schema = load_schema()
     batch = Batch(schema)
     resolver = build_resolver(store, items, decisions or Decisions())
+    agencies = build_agency_resolver(store, items, decisions or Decisions())
     shared: dict[str, Any] = {"store": store, "batch": batch}
     endpoints = _Endpoints(store, batch)
     seed = RecordGraph()
@@ -272,7 +299,8 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
             if f not in sources:
                 sources[f] = _file_source(batch, f, report.sha256 if f == path else sha256_of(f))
             ref = f"line {line}" if isinstance(line, int) else str(line)
-            ctx = Context(sources[f], keep_private_names, resolver, record_ref=ref, file_name=f.name, shared=shared)
+            ctx = Context(sources[f], keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
+                          shared=shared)
             try:
                 rg = mapper(raw, ctx)
                 _check_endpoints(rg, endpoints)
@@ -284,7 +312,7 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
         reports.append(report)
         if progress:
             progress("read", n, len(items))
-    return batch, reports, resolver
+    return batch, reports, resolver, agencies
 
 
 def write_batch(store: Store, batch: Batch, progress: Progress | None = None) -> int:
@@ -319,9 +347,9 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
     except DecisionsError as e:
         raise IngestError(str(e)) from None
     store.ensure_schema()
-    batch, files, resolver = build_batch(store, items, keep_private_names, progress, dec)
+    batch, files, resolver, agencies = build_batch(store, items, keep_private_names, progress, dec)
     written = write_batch(store, batch, progress)
-    return IngestReport(files, batch.rejects, written, resolver.log)
+    return IngestReport(files, batch.rejects, written, resolver.log + agencies.log)
 
 
 def write_merge_log(merges: list[dict[str, Any]], path: Path) -> None:

@@ -12,7 +12,7 @@ from graph import ids
 from graph.countries import UnknownCountry, is_country_code, resolve_country
 from graph.schema import load_schema
 from ingest.batch import RecordError, RecordGraph
-from ingest.common import Context, company, country, parse_date, person, sourced, web_sources
+from ingest.common import Context, agency, company, country, parse_date, person, sourced, web_sources
 
 HOST_RESPONSES_NOT_RECORDED = {"unknown", None}
 # "Name (per the Antwerp court)" -> name "Name", basis "per the Antwerp court"
@@ -54,8 +54,7 @@ def accountability(rg: RecordGraph, ctx: Context, actions: list, target: tuple[s
         if not isinstance(a, dict):
             raise RecordError(p, f"{p}: expected an object")
         d = parse_date(a.get("date"), f"{p}.date")
-        aid = "action-" + ids.short_hash(str(a.get("kind")), str(a.get("date")), str(a.get("body")),
-                                         str(a.get("against")), target[1])
+        aid = ids.accountability_action_id(a.get("kind"), a.get("date"), a.get("body"), a.get("against"))
         rg.node("AccountabilityAction", {
             "id": aid, "kind": a.get("kind"), "date": d["date"], "year": d["year"], "body": a.get("body"),
             "jurisdiction": a.get("jurisdiction"), "against": a.get("against"), "outcome": a.get("outcome"),
@@ -117,8 +116,7 @@ def map_case(rec: dict[str, Any], ctx: Context) -> RecordGraph:
 
     for i, text in enumerate(_list(rec, "agencies")):
         name, basis = split_agency(str(text))
-        oid = rg.node("Organization", {"id": ids.organization_id(name, origin), "name": name,
-                                       "kind": "state_agency", "country": origin}, f"agencies[{i}]")
+        oid = agency(rg, ctx, name, origin, "state_agency", f"agencies[{i}]")
         sourced(rg, ctx, "Organization", oid, urls)
         rg.rel("ATTRIBUTED_TO", "Incident", iid, "Organization", oid, {**prov, "basis": basis})
         if origin:
@@ -195,7 +193,7 @@ def map_un_report(rec: dict[str, Any], ctx: Context) -> RecordGraph:
             named.setdefault(iso2, []).append(section)
     for iso2, sections in named.items():
         country(rg, ctx, iso2, "states_named_in_sources")
-        aid = f"action-un-{ids.slug(symbol)}-{iso2.lower()}"
+        aid = ids.un_naming_action_id(symbol, iso2)
         rg.node("AccountabilityAction", {
             "id": aid, "kind": "un_naming", "date": str(year) if year else None, "year": year, "body": f"{UN_BODY} {symbol}",
             "jurisdiction": "UN", "against": iso2,

@@ -1,9 +1,14 @@
 // name: un_naming_gap
 // description: >
-//   The UN naming gap: origin states with incidents in a year but no UN naming action (an
-//   AccountabilityAction of kind un_naming, e.g. in the Secretary-General's reprisals report) concerning
-//   the state that year. Naming actions with an unknown year never close a gap; they are listed in
-//   named_in_years only when dated. With only_gaps false, every state-year is returned.
+//   The UN naming gap, year by year: origin states with incidents in a year but no UN naming action (an
+//   AccountabilityAction of kind un_naming) concerning the state with that report year. What is
+//   compared: the incident year of this graph's incidents and the year of the UN Secretary-General's
+//   annual reprisals report, which names states for reprisals against people who cooperate with the UN
+//   (a different subject from transnational repression; a naming does not answer for an incident, and
+//   reprisals are often reported a year or more later). So a "gap" says only that the report of that
+//   year did not name the state; un_naming_by_state compares over a window of years. Naming actions with
+//   an unknown year never close a gap; they are listed in named_in_years only when dated. With only_gaps
+//   false, every state-year is returned.
 // parameters:
 //   year_from: {type: int, default: 0, description: first incident year}
 //   year_to: {type: int, default: 9999, description: last incident year}
@@ -15,8 +20,8 @@
 //   incidents: incidents by the state that year
 //   documented: of these, incidents whose attribution is documented (not only suspected)
 //   incident_ids: their ids
-//   named_that_year: UN naming actions concerning the state that year
-//   named_in_years: the years in which the UN named the state at all
+//   named_that_year: UN reprisals-report namings of the state whose report year is this incident year
+//   named_in_years: the report years in which the UN named the state at all
 // order_by: [state, year]
 // sort_lists: [incident_ids, named_in_years]
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(s:Country)

@@ -114,30 +114,42 @@ def test_paths_between_a_company_and_a_target(fx):
 
 
 def test_complicity_score(fx):
-    # score = 3F + W + A + P
-    # Alpha: F = {f-2}; W = {f-1, f-2, f-3} (supply 2017-2021; f-4 of 2015 is outside) minus f-2 = {f-1, f-3};
-    #        A = 0; P = {f-1} -> 3 + 2 + 0 + 1 = 6
-    # Beta:  F = {}; W = {f-5, f-6, f-7} (Ministry, window unknown; SA 2010-2012 is outside);
-    #        A = {f-5} (attributed to the Ministry); P = {f-5, f-6} -> 0 + 3 + 1 + 2 = 6
+    # score = 3F + W + A + P; W counts a sale only inside its documented window and when its goods fit a
+    # tactic of the incident (graph/data/supply_links.yaml).
+    # Alpha: F = {f-2}; supply to SA 2017-2021, "X-Spy intrusion software" (intrusion: spyware, digital_attack):
+    #        f-1 (2018, assassination) does not fit -> context; f-3 (2020, spyware) fits -> W = {f-3};
+    #        f-4 (2015) is outside the period; A = 0; P = {} -> 3 + 1 + 0 + 0 = 4; f-3 is suspected -> 1
+    # Beta:  the Ministry supply has no documented period -> f-5, f-6, f-7 are context; SA 2010-2012 is
+    #        outside every SA incident -> 0 + 0 + 0 + 0 = 0
     # Gamma: F = {f-5}; W = {}; A = 0; P = {f-5} -> 3 + 0 + 0 + 1 = 4
     got = records(complicity_scores(fx))
     assert [(r["company_name"], r["score"], r["facilitated"], r["supply_linked"], r["agency_attributed"],
-             r["physical"]) for r in got] == [
-        ("Alpha Spyware", 6, 1, 2, 0, 1), ("Beta Systems", 6, 0, 3, 1, 2), ("Gamma Air", 4, 1, 0, 0, 1)]
-    assert got[1]["window_unknown"] == 3 and got[0]["window_unknown"] == 0
-    assert got[1]["actions_concerning"] == 1  # act-4, shown but not scored
-    assert got[0]["supply_linked_incidents"] == ["f-1", "f-3"] and got[0]["formula"] == "3*1 + 2 + 0 + 1 = 6"
-    assert "https://example.org/alpha-sa" in got[0]["sources"]
+             r["physical"], r["suspected"]) for r in got] == [
+        ("Alpha Spyware", 4, 1, 1, 0, 0, 1), ("Gamma Air", 4, 1, 0, 0, 1, 0), ("Beta Systems", 0, 0, 0, 0, 0, 0)]
+    alpha, _, beta = got
+    assert alpha["supply_linked_incidents"] == ["f-3"] and alpha["formula"] == "3*1 + 1 + 0 + 0 = 4"
+    assert alpha["supply_evidence"] == ["f-3: intrusion fits spyware; 2020 within 2017-2021"]
+    assert alpha["context_incidents"] == ["f-1: intrusion fits none of assassination"]
+    assert [c.split(":")[0] for c in beta["context_incidents"]] == ["f-5", "f-6", "f-7"]
+    assert beta["context_incidents"][0].startswith("f-5: no documented supply period; interception and monitoring")
+    assert beta["actions_concerning"] == 1  # act-4, shown but not scored
+    assert "https://example.org/alpha-sa" in alpha["sources"]
+    # Documented attribution only: f-3 (suspected) leaves Alpha's W.
+    documented = records(complicity_scores(fx, attribution="documented"))
+    assert [(r["company_name"], r["score"], r["suspected"]) for r in documented] == [
+        ("Gamma Air", 4, 0), ("Alpha Spyware", 3, 0), ("Beta Systems", 0, 0)]
 
 
 def test_complicity_score_on_the_sample(sample_store):
-    # NSO Group: F = ref-0013, -0016, -0034, -0035 (4); supplied SA, RW, EG: SA's ref-0005, -0013, -0016,
-    # -0019, -0020, RW's ref-0002, -0004, -0032, -0035, EG's ref-0034; minus F -> W = 6; A = 0;
-    # physical among the 10: ref-0013 (assault), -0019, -0020, -0002, -0004, -0032 -> P = 6. 12+6+0+6 = 24.
-    # GainJet: F = ref-0032; W = ref-0002, -0004, -0035; P = ref-0032, -0002, -0004 -> 3+3+0+3 = 9.
+    # The reference companies.jsonl gives no supply period for any client, so no sale is evidence for an
+    # incident: every supply link is context (it was 6 incidents for NSO and 3 for GainJet before the rule).
+    # NSO Group: F = ref-0013, -0016, -0034, -0035 (4); W = 0; P = ref-0013 (assault) -> 12 + 0 + 0 + 1 = 13.
+    # GainJet: F = ref-0032 (physical) -> 3 + 0 + 0 + 1 = 4.
     got = complicity_scores(sample_store).set_index("company_name")
-    assert got.loc["NSO Group", "score"] == 24 and got.index[0] == "NSO Group"
-    assert got.loc["GainJet", "score"] == 9
+    assert got.loc["NSO Group", "score"] == 13 and got.index[0] == "NSO Group"
+    assert got.loc["GainJet", "score"] == 4
+    assert got.loc["NSO Group", "context_incidents"][0] == (
+        "ref-0002: no documented supply period; intrusion fits none of assassination")
 
 
 def test_projections(fx):
@@ -171,7 +183,7 @@ def test_cli_analyze(fx_db):
     res = tnr("analyze", "complicity_score", "-f", "json", "--db", str(fx_db))
     assert res.returncode == 0, res.stderr
     assert [(r["company_name"], r["score"]) for r in json.loads(res.stdout)] == [
-        ("Alpha Spyware", 6), ("Beta Systems", 6), ("Gamma Air", 4)]
+        ("Alpha Spyware", 4), ("Gamma Air", 4), ("Beta Systems", 0)]
     res = tnr("analyze", "ego_network", "-p", "entity=Gamma Air", "-p", "depth=1", "-p", "view=nodes", "-f", "csv",
               "--db", str(fx_db))
     assert res.returncode == 0, res.stderr

@@ -200,3 +200,27 @@ def test_cli_runs_new_queries(fx_db):
     res = tnr("query", "host_exposure", "-p", "host=TR", "-f", "json", "--db", str(fx_db))
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)[0]["acted_for_origin_incidents"] == ["f-5"]
+
+
+def test_jurisdictions_flag_hq_as_host_and_as_perpetrator(sample_store):
+    # cases.jsonl ref-0005: Twitter (HQ US) was used by Saudi Arabia's agents in the US itself (the host),
+    # where the one HQ prosecution of the sample happened; ref-0055: China Southern Airlines (HQ CN) flew
+    # Uyghurs deported from Thailand for China, the perpetrator.
+    got = run_query(sample_store, "jurisdictions_that_could_act").set_index("hq")
+    us, cn = got.loc["US"], got.loc["CN"]
+    assert (us.incidents_abroad, us.incident_ids, us.incidents_hq_is_host) == (0, ["ref-0005"], ["ref-0005"])
+    assert (cn.incidents_abroad, cn.incidents_hq_is_perpetrator, cn.incidents_hq_is_host) == (1, ["ref-0055"], [])
+    assert got.loc["IL"].incidents_hq_is_perpetrator == [] and got.loc["IL"].incidents_abroad == 4
+
+
+def test_un_naming_by_state_over_a_window(fx):
+    # 2018-2020: SA has f-1 (2018), f-2 (2019), f-3 (2020, suspected) and act-5 names it in 2019;
+    # IR has f-7 (2019) and no naming.
+    got = records(run_query(fx, "un_naming_by_state", {"year_from": 2018, "year_to": 2020}))
+    assert [(r["state"], r["incidents"], r["documented"], r["un_namings"], r["named_in_years"], r["named_in_window"])
+            for r in got] == [("IR", 1, 1, 0, [], False), ("SA", 3, 2, 1, [2019], True)]
+    # The window decides: 2020 alone has SA's f-3 and no naming; documented only, f-3 drops out.
+    assert records(run_query(fx, "un_naming_by_state", {"year_from": 2020, "year_to": 2020})) == [
+        {"state": "SA", "state_name": "Saudi Arabia", "incidents": 1, "documented": 0, "first_year": 2020,
+         "last_year": 2020, "un_namings": 0, "named_in_years": [], "named_in_window": False}]
+    assert run_query(fx, "un_naming_by_state", {"year_from": 2020, "year_to": 2020, "attribution": "documented"}).empty

@@ -114,15 +114,17 @@ def test_explore_page_draws_an_ego_network(sample_cli, monkeypatch):
     assert not at.exception and not at.error
     assert at.selectbox(key="explore-entity").value == "Company:company-gainjet"
     # companies.jsonl co-0009 (HQ GR, client RW, a lawsuit) and cases.jsonl ref-0032 (GainJet flew him; RW
-    # perpetrated it): depth 1 is GainJet, Greece, Rwanda, ref-0032 and the lawsuit; five relationships,
-    # one of them between two neighbours (ref-0032 PERPETRATED_BY Rwanda).
+    # perpetrated it): depth 1 is GainJet, Greece, Rwanda, ref-0032 and the lawsuit (one action: both files
+    # record it, and it concerns GainJet and ref-0032); six relationships, two of them between neighbours
+    # (ref-0032 PERPETRATED_BY Rwanda, the lawsuit CONCERNS ref-0032).
     edges = at.dataframe[0].value
     assert sorted(zip(edges.from_name, edges.type, edges.to_name)) == [
         ("GainJet", "FACILITATED", "ref-0032"), ("GainJet", "HEADQUARTERED_IN", "Greece"),
-        ("GainJet", "SUPPLIED", "Rwanda"), ("lawsuit", "CONCERNS", "GainJet"), ("ref-0032", "PERPETRATED_BY", "Rwanda")]
+        ("GainJet", "SUPPLIED", "Rwanda"), ("lawsuit", "CONCERNS", "GainJet"), ("lawsuit", "CONCERNS", "ref-0032"),
+        ("ref-0032", "PERPETRATED_BY", "Rwanda")]
     supplied = edges[edges.type == "SUPPLIED"].iloc[0]
     assert list(supplied.sources) == ["http://skynewsug.com/kagame-govt-admits-kidnapping-hotel-rwanda-hero/"]
-    assert any("5 nodes, 5 relationships" in c.value for c in at.caption)
+    assert any("5 nodes, 6 relationships" in c.value for c in at.caption)
     html = at.get("iframe")[0].proto.srcdoc
     assert "new vis.Network" in html and '"label": "HEADQUARTERED_IN"' in html and "physics: false" in html
     assert "Download as GraphML" in [b.label for b in at.download_button]

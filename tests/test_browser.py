@@ -1,6 +1,7 @@
 """The served app in Debian's chromium: every page renders the sample and asks no host but localhost."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,7 +90,7 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
         search = page.get_by_label("Find an entity", exact=False)
         search.fill("gainjet")
         search.press("Enter")
-        page.get_by_text("5 nodes, 5 relationships").first.wait_for(timeout=60_000)
+        page.get_by_text("5 nodes, 6 relationships").first.wait_for(timeout=60_000)
         graph = page.frame_locator("iframe").first
         graph.locator("#mynetwork canvas").wait_for(timeout=60_000)
         graph.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)

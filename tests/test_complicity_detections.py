@@ -23,8 +23,15 @@ def test_detections_are_flagged_and_not_scored(empty_store, tmp_path):
     assert set(candiru.basis_kind) == {"in_country_detection"}
 
     row = complicity_scores(empty_store).set_index("company").loc["company-candiru"]
-    # TR's four incidents (ref-0018, ref-0037, ref-0039, ref-0053), all renditions, so all physical;
-    # Candiru facilitated none in the sample: 3*0 + 4 + 0 + 4 = 8. The RW detections add nothing.
-    assert row.formula == "3*0 + 4 + 0 + 4 = 8"
-    assert row.supply_linked_incidents == ["ref-0018", "ref-0037", "ref-0039", "ref-0053"]
+    # TR's four incidents (ref-0018, ref-0037, ref-0039, ref-0053) are renditions and the link has no
+    # documented period: context, not evidence. Candiru facilitated none in the sample: 3*0 + 0 + 0 + 0.
+    # The RW detections add nothing either: they are listed, not scored.
+    assert row.formula == "3*0 + 0 + 0 + 0 = 0"
+    assert row.supply_linked_incidents == []
+    assert [c.split(":")[0] for c in row.context_incidents] == ["ref-0018", "ref-0037", "ref-0039", "ref-0053"]
     assert row.detection_only_incidents == ["ref-0002", "ref-0004", "ref-0032", "ref-0035"]
+
+    # companies_linked_to_state: a detection is shown as "detected", with its basis, never as "supplied".
+    linked = run_query(empty_store, "companies_linked_to_state", {"state": "RW"})
+    candiru = linked[linked.company == "company-candiru"]
+    assert list(zip(candiru.link, candiru.basis_kind)) == [("detected", "in_country_detection")]

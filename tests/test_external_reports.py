@@ -132,3 +132,16 @@ def test_reports_linking_a_vendor_to_a_state(empty_store):
     assert row.iloc[0].company_mentions > 10 and row.iloc[0].state_mentions > 1
     assert list(got.date) == sorted(got.date)
     assert run_query(empty_store, "reports_linking", {"company": "company-hacking-team", "state": "IS"}).empty
+
+
+def test_ambiguous_short_names_need_context():
+    gaz = Gazetteer.build([("Company", "c-rcs-lab", ["RCS Lab", "RCS"]), ("Company", "c-ht", ["Hacking Team"]),
+                           ("Organization", "o-kgb", ["KGB"]), ("Country", "BY", ["Belarus"])],
+                          context={("Organization", "o-kgb"): ("Country", "BY")})
+    # "RCS" alone (Hacking Team's Remote Control System) is not RCS Lab; with "RCS Lab" nearby it is.
+    assert set(gaz.find("Hacking Team's RCS spyware, RCS again.")) == {("Company", "c-ht")}
+    hit = gaz.find("RCS Lab sells RCS.")[("Company", "c-rcs-lab")]
+    assert hit["count"] == 2 and hit["terms"] == ["RCS Lab", "RCS"]
+    # An agency's short name counts only when its state is named in the same text.
+    assert ("Organization", "o-kgb") not in gaz.find("a former Soviet KGB officer")
+    assert ("Organization", "o-kgb") in gaz.find("Belarus's KGB bought it")

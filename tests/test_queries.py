@@ -19,16 +19,27 @@ def test_library_headers_are_complete():
 
 
 def test_cross_border_reach_of_rwanda(sample_store):
-    # ref-0002 and ref-0004 in ZA (2010, 2013), ref-0032 in AE (2020), ref-0035 in US (2021, spyware).
+    # ref-0002 (2010, suspected) and ref-0004 (2013, documented) in ZA, ref-0032 in AE (2020), ref-0035 in
+    # US (2021, spyware), both documented.
     got = records(run_query(sample_store, "cross_border_reach", {"origin": "RW"}))
     assert got == [
-        {"host": "ZA", "host_name": "South Africa", "incidents": 2, "physical_incidents": 2,
-         "tactics": ["assassination"], "first_year": 2010, "last_year": 2013},
-        {"host": "AE", "host_name": "United Arab Emirates", "incidents": 1, "physical_incidents": 1,
-         "tactics": ["abduction", "detention", "rendition"], "first_year": 2020, "last_year": 2020},
-        {"host": "US", "host_name": "United States", "incidents": 1, "physical_incidents": 0,
-         "tactics": ["family_intimidation", "spyware"], "first_year": 2021, "last_year": 2021},
+        {"host": "ZA", "host_name": "South Africa", "incidents": 2, "documented": 1, "suspected": 1,
+         "physical_incidents": 2, "tactics": ["assassination"], "first_year": 2010, "last_year": 2013},
+        {"host": "AE", "host_name": "United Arab Emirates", "incidents": 1, "documented": 1, "suspected": 0,
+         "physical_incidents": 1, "tactics": ["abduction", "detention", "rendition"], "first_year": 2020,
+         "last_year": 2020},
+        {"host": "US", "host_name": "United States", "incidents": 1, "documented": 1, "suspected": 0,
+         "physical_incidents": 0, "tactics": ["family_intimidation", "spyware"], "first_year": 2021, "last_year": 2021},
     ]
+    # Documented only: the suspected 2010 case in South Africa drops out.
+    got = records(run_query(sample_store, "cross_border_reach", {"origin": "RW", "attribution": "documented"}))
+    assert [(r["host"], r["incidents"], r["suspected"], r["first_year"]) for r in got] == [
+        ("AE", 1, 0, 2020), ("US", 1, 0, 2021), ("ZA", 1, 0, 2013)]
+
+
+def test_attribution_takes_documented_or_any_only(sample_store):
+    with pytest.raises(QueryError, match="attribution: expected one of any, documented"):
+        run_query(sample_store, "origin_host_flows", {"attribution": "proven"})
 
 
 def test_cross_border_reach_of_a_state_with_no_incidents(sample_store):
@@ -39,10 +50,10 @@ def test_companies_linked_to_egypt(sample_store):
     # ref-0034 (Ayman Nour): NSO Group (Pegasus) and Cytrox/Intellexa (Predator) facilitated;
     # companies.jsonl lists EG as a client of NSO Group, Intellexa, Nexa Technologies and Sandvine.
     got = run_query(sample_store, "companies_linked_to_state", {"state": "EG"})
-    assert list(zip(got.company_name, got.link, got.via)) == [
-        ("Intellexa Consortium", "facilitated", "ref-0034"), ("Intellexa Consortium", "supplied", "EG"),
-        ("NSO Group", "facilitated", "ref-0034"), ("NSO Group", "supplied", "EG"),
-        ("Nexa Technologies", "supplied", "EG"), ("Sandvine", "supplied", "EG"),
+    assert list(zip(got.company_name, got.link, got.via, got.goods)) == [
+        ("Intellexa Consortium", "facilitated", "ref-0034", "Predator"), ("Intellexa Consortium", "supplied", "EG", "Predator"),
+        ("NSO Group", "facilitated", "ref-0034", "Pegasus"), ("NSO Group", "supplied", "EG", "Pegasus"),
+        ("Nexa Technologies", "supplied", "EG", "Cerebro"), ("Sandvine", "supplied", "EG", "PacketLogic deep packet inspection"),
     ]
     assert all(isinstance(s, list) and s for s in got.sources)
 

@@ -35,8 +35,9 @@ class Analysis:
     parameters: dict[str, Param]
 
 
-def _p(name: str, ptype: str, default: Any = None, description: str = "", required: bool = False) -> Param:
-    return Param(name, ptype, default, description, required)
+def _p(name: str, ptype: str, default: Any = None, description: str = "", required: bool = False,
+       choices: tuple[Any, ...] = ()) -> Param:
+    return Param(name, ptype, default, description, required, choices)
 
 
 def _ego(store: Store, entity: str, depth: int, max_nodes: int, include_sources: bool, view: str) -> pd.DataFrame:
@@ -90,10 +91,10 @@ def _paths(store: Store, **kw) -> pd.DataFrame:
     return paths(store, **kw)
 
 
-def _complicity(store: Store, state: str) -> pd.DataFrame:
+def _complicity(store: Store, state: str, attribution: str) -> pd.DataFrame:
     from graph.analysis.complicity import complicity_scores
 
-    return complicity_scores(store, state)
+    return complicity_scores(store, state, attribution)
 
 
 ANALYSES: dict[str, Analysis] = {a.name: a for a in [
@@ -128,8 +129,11 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
                  "cutoff": _p("cutoff", "int", 4, "longest path, in relationships"),
                  "max_paths": _p("max_paths", "int", 10, "most paths to return")}),
     Analysis("complicity_score", "Complicity score of companies, 3*F + W + A + P (see docs/analyses.md), next to the "
-             "facts and sources behind it.", _complicity, {
-                 "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)")}),
+             "facts and sources behind it; supply counts only under the time-and-tactic rule.", _complicity, {
+                 "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
+                 "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the "
+                                   "state on documented evidence; any: suspected ones too (they weigh the same)",
+                                   choices=("any", "documented"))}),
 ]}
 
 

@@ -19,12 +19,15 @@ def company_state_graph(store: Store) -> nx.Graph:
     """The bipartite company–state graph; edge attribute ``via`` lists how each link is made."""
     g = load_graph(store, ("SUPPLIED", "PART_OF", "FACILITATED", "PERPETRATED_BY"))
     b = nx.Graph()
-    for u, v, k in sorted(g.edges(keys=True)):
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
         if k == "SUPPLIED":
             states = [v] if g.nodes[v]["label"] == "Country" else [
                 w for _, w, kk in g.out_edges(v, keys=True) if kk == "PART_OF"]
+            # Detections are not sales: the link says what it rests on (basis_kind).
+            verb = "detected" if d.get("basis_kind") == "in_country_detection" else "supplied"
+            basis = f" [{d['basis_kind']}]" if d.get("basis_kind") else ""
             for s in states:
-                _link(b, g, u, s, "supplied" if s == v else f"supplied {g.nodes[v]['name']}")
+                _link(b, g, u, s, (verb if s == v else f"{verb} {g.nodes[v]['name']}") + basis)
         elif k == "FACILITATED":
             for _, s, kk in g.out_edges(v, keys=True):
                 if kk == "PERPETRATED_BY":

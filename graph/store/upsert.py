@@ -31,9 +31,11 @@ def merge_value(old: Any, new: Any) -> Any:
         return old
     if isinstance(new, list):
         out = list(old or [])
+        seen = set(out)
         for x in new:
-            if x not in out:
+            if x not in seen:
                 out.append(x)
+                seen.add(x)
         return out
     return new
 

@@ -5,6 +5,9 @@ products and state agencies that records ``(Source)-[:MENTIONS {count, terms, sn
 Matching is exact, case-sensitive, on word boundaries. Names that are also common words in the corpus
 ("Area", "Nice", "Bull"), generic agency names ("Ministry of Interior") and names shared by two entities
 are left out of the gazetteer (rules in ``Gazetteer.build``; precision in docs/external-data.md).
+Ambiguous short names (a company or agency name of 4 characters or fewer, and the terms listed in
+``graph/data/gazetteer.yaml``: Hacking Team's "RCS" is not RCS Lab) count only with context in the same
+report: a longer name of the same company, or the agency's state.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -43,16 +46,28 @@ AMBIGUOUS_COUNTRY_TERMS = frozenset({"Georgia", "Jordan", "Chad", "America", "Gu
 NATIVE_OR_MISSPELT = frozenset({"italia", "deutschland", "españa", "norwat"})
 
 
+SHORT_NAME = 4  # characters: a company or agency name this short needs context
+
+
+def ambiguous_terms() -> frozenset[str]:
+    raw = yaml.safe_load((files("graph") / "data" / "gazetteer.yaml").read_text(encoding="utf-8")) or {}
+    return frozenset(str(t) for t in raw.get("ambiguous") or [])
+
+
 @dataclass
 class Gazetteer:
     terms: dict[str, tuple[str, str]]  # term -> (label, key)
     rx: re.Pattern | None
+    needs_context: frozenset[str] = frozenset()  # terms that count only with context in the same text
+    context: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # agency -> its Country
 
     @classmethod
-    def build(cls, entities: list[tuple[str, str, list[str]]], corpus: str = "") -> Gazetteer:
+    def build(cls, entities: list[tuple[str, str, list[str]]], corpus: str = "",
+              context: dict[tuple[str, str], tuple[str, str]] | None = None) -> Gazetteer:
         """``entities``: (label, key, names). A term naming two entities is dropped, and so is a term whose
         lower-case form occurs 3 times or more in ``corpus`` (a common word or phrase: "Area", "Security
-        Research"), unless it is all capitals."""
+        Research"), unless it is all capitals. ``context``: the Country whose mention gives an agency's short
+        name its context."""
         seen: dict[str, set[tuple[str, str]]] = {}
         for label, key, names in entities:
             for n in names:
@@ -65,8 +80,11 @@ class Gazetteer:
         terms = {t: next(iter(v)) for t, v in seen.items() if len(v) == 1}
         if not terms:
             return cls({}, None)
+        listed = ambiguous_terms()
+        needs = frozenset(t for t, (label, _) in terms.items()
+                          if label in ("Company", "Organization") and (len(t) <= SHORT_NAME or t in listed))
         alt = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        return cls(terms, re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])"))
+        return cls(terms, re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])"), needs, dict(context or {}))
 
     def find(self, text: str) -> dict[tuple[str, str], dict[str, Any]]:
         out: dict[tuple[str, str], dict[str, Any]] = {}
@@ -82,7 +100,14 @@ class Gazetteer:
                 hit["count"] += 1
                 if m.group(0) not in hit["terms"]:
                     hit["terms"].append(m.group(0))
-        return out
+        return {ent: hit for ent, hit in out.items() if self._has_context(ent, hit, out)}
+
+    def _has_context(self, ent: tuple[str, str], hit: dict[str, Any], hits: dict) -> bool:
+        """A hit made only of ambiguous short names counts when its context is in the same text: another name
+        of the same entity (then it is not only short names), or the agency's state."""
+        if any(t not in self.needs_context for t in hit["terms"]):
+            return True
+        return ent in self.context and self.context[ent] in hits
 
 
 def _agency_ok(name: str) -> bool:
@@ -125,13 +150,21 @@ def entities(store, batch) -> list[tuple[str, str, list[str]]]:
     for k, (n, a, p) in companies.items():
         names = {n, *(a or []), *(p or [])}
         out[("Company", k)] = {x for x in names if x and "(" not in x}
-    orgs = {k: (p.get("name"), p.get("kind")) for k, p in batch.nodes.get("Organization", {}).items()}
-    for k, n, kind in run_internal(store, "organization_names").itertuples(index=False):
-        orgs.setdefault(k, (n, kind))
-    for k, (n, kind) in orgs.items():
+    orgs = {k: (p.get("name"), p.get("kind"), p.get("country")) for k, p in batch.nodes.get("Organization", {}).items()}
+    for k, n, kind, c in run_internal(store, "organization_names").itertuples(index=False):
+        orgs.setdefault(k, (n, kind, c))
+    for k, (n, kind, _) in orgs.items():
         if kind == "state_agency" and n and _agency_ok(n):
             out[("Organization", k)] = {n}
     return [(label, key, sorted(names)) for (label, key), names in sorted(out.items())]
+
+
+def agency_states(store, batch) -> dict[tuple[str, str], tuple[str, str]]:
+    """The Country of every state agency, the context its short name needs."""
+    orgs = {k: p.get("country") for k, p in batch.nodes.get("Organization", {}).items()}
+    for k, _, _, c in run_internal(store, "organization_names").itertuples(index=False):
+        orgs.setdefault(k, c)
+    return {("Organization", k): ("Country", c) for k, c in orgs.items() if c}
 
 
 URL_RX = re.compile(r"\S+://\S+|www\.\S+")
@@ -168,8 +201,9 @@ def map_report(rec: dict[str, Any], ctx: Context, reports: list[dict[str, Any]])
     }, "report_link")
     gaz = ctx.shared.get("gazetteer")
     if gaz is None:
-        gaz = ctx.shared["gazetteer"] = Gazetteer.build(entities(ctx.shared["store"], ctx.shared["batch"]),
-                                                        corpus_text(reports))
+        store, batch = ctx.shared["store"], ctx.shared["batch"]
+        gaz = ctx.shared["gazetteer"] = Gazetteer.build(entities(store, batch), corpus_text(reports),
+                                                        agency_states(store, batch))
     text = " ".join(str(rec.get(k) or "") for k in ("title", "description", "text"))
     for (label, key), hit in sorted(gaz.find(text).items()):
         rg.rel("MENTIONS", "Source", sid, label, key, {**ctx.provenance([url]), **hit})

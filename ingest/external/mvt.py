@@ -63,7 +63,7 @@ def map_collection(rec: dict[str, Any], ctx: Context) -> RecordGraph:
     gh = rec.get("github") or {}
     stix = (f"https://github.com/{gh.get('owner')}/{gh.get('repo')}/blob/{gh.get('branch')}/{gh.get('path')}"
             if gh.get("owner") and gh.get("path") else None)
-    sid = rg.node("Source", {"id": f"mvt-{ids.slug(name)}", "kind": "report", "title": name, "url": stix,
+    sid = rg.node("Source", {"id": ids.mvt_collection_id(name), "kind": "report", "title": name, "url": stix,
                              "publisher": "MVT indicators catalogue", "authors": credited or None}, "name")
     vp = vendor_of(name)
     if vp is None:

@@ -19,7 +19,7 @@ from typing import Any
 from graph import ids
 from graph.countries import UnknownCountry, resolve_country
 from ingest.batch import RecordError, RecordGraph
-from ingest.common import Context, company, country, sourced, web_sources
+from ingest.common import Context, agency, company, country, sourced, web_sources
 from ingest.resolve import CompanyResolver
 
 COMPANIES, TRANSFERS = "companies.json", "transfers.json"
@@ -110,7 +110,36 @@ def register(resolver: CompanyResolver, path: Path) -> None:
     for _, rec, err in read_array(f):
         if err or rec.get("bibtex_type") != "Company" or not rec.get("company_name"):
             continue
-        resolver.register(_name(rec["company_name"]), trading_names(rec), rule="alias")
+        website = rec.get("website") if isinstance(rec.get("website"), str) else None
+        resolver.register(_name(rec["company_name"]), trading_names(rec), rule="alias", hq=record_hq(rec),
+                          website=website)
+
+
+def record_hq(rec: dict[str, Any]) -> str | None:
+    """ISO2 of a company record's (first) HQ country, None when absent or not a country."""
+    for h in _strings(rec.get("hq_country"))[:1]:
+        try:
+            return place(h)
+        except UnknownCountry:
+            return None
+    return None
+
+
+def register_agencies(agencies, path: Path) -> None:
+    """Make the state agencies named as end users known before any record is mapped."""
+    f = path / TRANSFERS if path.is_dir() else path
+    if f.name != TRANSFERS and json_kind(f) != "sii":
+        return
+    for _, rec, err in read_array(f):
+        if err or rec.get("bibtex_type") != "Sale":
+            continue
+        try:
+            iso2 = resolve_country(rec.get("recipient_country") or "")
+        except UnknownCountry:
+            continue
+        for name, kind in _endusers(rec.get("enduser"), iso2):
+            if kind == "state_agency":
+                agencies.register(name, iso2)
 
 
 def map_company(rec: dict[str, Any], ctx: Context) -> RecordGraph:
@@ -167,6 +196,48 @@ def _suppliers(text: str | None) -> list[tuple[str, str]]:
     return out
 
 
+def supplier_hqs(rec: dict[str, Any]) -> list[set[str]]:
+    """The HQ countries ``supplier_company_hq`` gives each supplier of a transfer: one per supplier when the
+    counts agree ("Hacking Team, NICE Systems" / "Italy, Israel"), all of them for a single supplier
+    ("Tracespan" / "United States of America, Israel"), else none."""
+    suppliers = _suppliers(rec.get("supplier_company"))
+    hqs = []
+    for part in str(rec.get("supplier_company_hq") or "").split(","):
+        try:
+            hqs.append(resolve_country(part.strip())) if part.strip() else None
+        except UnknownCountry:
+            hqs.append(None)
+    if len(suppliers) == 1:
+        return [{h for h in hqs if h}]
+    if len(hqs) == len(suppliers):
+        return [{h} if h else set() for h in hqs]
+    return [set() for _ in suppliers]
+
+
+def supplier_ids(rec: dict[str, Any], ctx: Context) -> list[tuple[str, str, str, set[str]]]:
+    """(company id, name as given, role, HQs from the record) for each distinct supplier of a transfer: two
+    names that resolve to one company ("Gamma International, FinFisher") are one supplier."""
+    out, seen = [], set()
+    for (name, role), hqs in zip(_suppliers(rec.get("supplier_company")), supplier_hqs(rec)):
+        cid = ctx.resolver.resolve(name, hqs)[0]
+        if cid not in seen:
+            seen.add(cid)
+            out.append((cid, name, role, hqs))
+    return out
+
+
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'\]\)]+")
+
+
+def citation_urls(rec: dict[str, Any]) -> list[str]:
+    """Every URL a transfer cites: its ``source_links`` and the URLs written inside its ``sources`` text (in
+    angle brackets or bare), trailing punctuation removed; an item of ``source_links`` that is a citation
+    with a URL inside gives that URL."""
+    texts = [*_strings(rec.get("source_links")), str(rec.get("sources") or "")]
+    urls = [u.rstrip(".,;:>") for t in texts for u in URL_IN_TEXT.findall(t)]
+    return list(dict.fromkeys(u for u in urls if len(u) > len("https://")))
+
+
 def _endusers(text: str | None, iso2: str) -> list[tuple[str, str]]:
     """(name, kind) for the named end users; vague entries and 'Government of X' (the state) are left out."""
     out = []
@@ -197,8 +268,12 @@ def _targets(rec: dict[str, Any], ctx: Context) -> tuple[str, list[tuple[str, st
         iso2 = resolve_country(raw)
     except UnknownCountry as e:
         raise RecordError("recipient_country", f"recipient_country: {e}") from None
-    orgs = [("Organization", ids.organization_id(n, iso2), k) for n, k in _endusers(rec.get("enduser"), iso2)]
+    orgs = [("Organization", _enduser_id(ctx, n, k, iso2), k) for n, k in _endusers(rec.get("enduser"), iso2)]
     return iso2, orgs or [("Country", iso2, "state")]
+
+
+def _enduser_id(ctx: Context, name: str, kind: str, iso2: str) -> str:
+    return ctx.agencies.resolve(name, iso2)[0] if kind == "state_agency" else ids.organization_id(name, iso2)
 
 
 def _groups(records: list[dict[str, Any]], ctx: Context) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -209,20 +284,23 @@ def _groups(records: list[dict[str, Any]], ctx: Context) -> dict[tuple[str, str,
             _, targets = _targets(rec, ctx)
         except RecordError:
             continue
-        for name, _role in _suppliers(rec.get("supplier_company")):
-            cid = ctx.resolver.resolve(name)[0]
+        for cid, _name_given, _role, _hqs in supplier_ids(rec, ctx):
             for label, key, _ in targets:
                 groups.setdefault((cid, label, key), []).append(rec)
     out = {}
     for k, recs in groups.items():
         years = [r["order_year"] for r in recs if isinstance(r.get("order_year"), int)]
         done = {_completed(r) for r in recs}
+        goods = sorted({g for r in recs for g in _strings(r.get("goods"))})
         out[k] = {
-            "goods": sorted({g for r in recs for g in _strings(r.get("goods"))}) or None,
+            "goods": goods or None, "product": "; ".join(goods) or None,
+            # The citations in the SII's words: the only source of the 43 records that cite a report by title.
+            "basis": " | ".join(sorted({_name(r["sources"]) for r in recs if isinstance(r.get("sources"), str)
+                                        and r["sources"].strip()})) or None,
             "year": min(years) if years else None,
             "completed": "yes" if "yes" in done else "no" if done == {"no"} else "unknown",
             "basis_kind": "+".join(sorted({_basis_kind(r) for r in recs})),
-            "transfer_ids": sorted(f"sii-{r['unique_id']}" for r in recs),
+            "transfer_ids": sorted({ids.transfer_id(r["unique_id"]) for r in recs}),
         }
     return out
 
@@ -233,7 +311,7 @@ def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, 
     if not isinstance(uid, str) or not uid.strip():
         raise RecordError("unique_id", "unique_id: required")
     iso2, targets = _targets(rec, ctx)
-    urls = web_sources(rg, [{"url": u} for u in _strings(rec.get("source_links"))], "source_links")
+    urls = web_sources(rg, [{"url": u} for u in citation_urls(rec)], "source_links")
     prov = ctx.provenance(urls)
     year = rec.get("order_year")
     exporter = None
@@ -243,7 +321,7 @@ def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, 
         except UnknownCountry:
             exporter = None  # several countries for a named supplier: kept in the supplier's own record
     tid = rg.node("Transfer", {
-        "id": f"sii-{uid}", "title": rec.get("title"), "goods": _strings(rec.get("goods")) or None,
+        "id": ids.transfer_id(uid), "title": rec.get("title"), "goods": _strings(rec.get("goods")) or None,
         "year": year if isinstance(year, int) else None,
         "year_text": str(year) if year is not None and not isinstance(year, int) else None,
         "completed": _completed(rec), "basis_kind": _basis_kind(rec),
@@ -259,8 +337,8 @@ def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, 
     names = dict(_endusers(rec.get("enduser"), iso2))
     for label, key, kind in targets:
         if label == "Organization":
-            name = next(n for n in names if ids.organization_id(n, iso2) == key)
-            rg.node("Organization", {"id": key, "name": name, "kind": kind, "country": iso2}, "enduser")
+            name = next(n for n, k in names.items() if _enduser_id(ctx, n, k, iso2) == key)
+            agency(rg, ctx, name, iso2, kind, "enduser")
             sourced(rg, ctx, "Organization", key, urls)
             if kind == "state_agency":
                 rg.rel("PART_OF", "Organization", key, "Country", iso2, prov)
@@ -268,9 +346,17 @@ def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, 
     groups = ctx.shared.get("sii_groups")
     if groups is None:
         groups = ctx.shared["sii_groups"] = _groups(all_records, ctx)
-    for i, (name, role) in enumerate(_suppliers(rec.get("supplier_company"))):
-        cid = company(rg, ctx, {"name": name}, f"supplier_company[{i}]")
+    for i, (cid, name, role, hqs) in enumerate(supplier_ids(rec, ctx)):
+        # A supplier with no HQ of its own record gets the HQ the transfer gives (supplier_company_hq).
+        from_transfer = sorted(hqs) if not ctx.resolver.record_hqs(cid) else []
+        cid = company(rg, ctx, {"name": name}, f"supplier_company[{i}]", hq_context=hqs)
+        if len(from_transfer) == 1:
+            canonical = ctx.resolver.resolve(name, hqs)[1]
+            rg.node("Company", {"id": cid, "name": canonical, "hq_country": from_transfer[0]}, "supplier_company_hq")
         sourced(rg, ctx, "Company", cid, urls)
+        for hq in from_transfer:
+            country(rg, ctx, hq, "supplier_company_hq")
+            rg.rel("HEADQUARTERED_IN", "Company", cid, "Country", hq, {**prov, "basis": "SII supplier_company_hq"})
         rg.rel("SUPPLIER_OF", "Company", cid, "Transfer", tid, {**prov, "role": role})
         for label, key, _ in targets:
             rg.rel("SUPPLIED", "Company", cid, label, key, {**prov, **groups[(cid, label, key)]})

@@ -4,6 +4,7 @@
 //   id: organisation id
 //   name: its name
 //   kind: state_agency, ngo, court...
+//   country: ISO2 of the state it belongs to, if any
 // order_by: [id]
 MATCH (o:Organization)
-RETURN o.id AS id, o.name AS name, o.kind AS kind
+RETURN o.id AS id, o.name AS name, o.kind AS kind, o.country AS country
