@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from graph import ids
-from graph.queries import run_internal
 from graph.countries import UnknownCountry, resolve_country
+from graph.queries import run_internal
 from graph.schema import load_schema
 from graph.store.base import Store
 from ingest import bundle, reference

@@ -1,7 +1,6 @@
 """The served app in Debian's chromium: every page renders the sample and asks no host but localhost."""
 
 import os
-import signal
 import socket
 import subprocess
 import sys
