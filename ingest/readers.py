@@ -64,6 +64,21 @@ def read_json(path: Path) -> tuple[Any, str | None]:
     return (None, err) if err else parse_json(text)
 
 
+def read_yaml(path: Path) -> tuple[Any, str | None]:
+    """A whole YAML file (safe loader: plain data only), or why it cannot be read or parsed."""
+    import yaml
+
+    text, err = read_text(path)
+    if err:
+        return None, err
+    try:
+        return yaml.safe_load(text), None
+    except yaml.YAMLError as e:
+        return None, f"invalid YAML: {clip(str(e).splitlines()[0] if str(e) else type(e).__name__)}"
+    except RecursionError:
+        return None, "YAML nested too deeply"
+
+
 def jsonl(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, record or raw text, error) for every non-empty line of a JSON Lines file.
 

@@ -12,7 +12,6 @@ report: a longer name of the same company, or the agency's state.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from graph.countries import _SHORT_NAMES, country_name
 from graph.queries import run_internal
 from ingest.batch import RecordError, RecordGraph
 from ingest.common import Context, parse_date
+from ingest.readers import read_json
 
 SNIPPET = 90  # characters either side of the first match
 GENERIC_AGENCY_WORDS = frozenset(
@@ -218,10 +218,9 @@ def records(path: Path) -> Iterator[tuple[Path, str, str, Any, str | None, Any]]
             yield path, str(path), "file", None, "no .json report file in this folder", None
             return
         f = found[0]
-    try:
-        data = json.loads(f.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        yield f, str(f), "file", None, f"invalid JSON: {e.msg} at line {e.lineno}", None
+    data, err = read_json(f)
+    if err:
+        yield f, str(f), "file", None, err, None
         return
     if not isinstance(data, list):
         yield f, str(f), "file", None, "expected a JSON array of reports", None

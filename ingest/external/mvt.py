@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph import ids
 from ingest.batch import RecordError, RecordGraph
 from ingest.common import Context, company, sourced, web_sources
+from ingest.readers import read_yaml
 
 FILE = "indicators.yaml"
 # Collection name (start) -> (vendor, product). Only where the collection's own name says it: NSO's
@@ -36,11 +35,8 @@ NGOS = {"amnesty international", "citizen lab", "reporters without borders", "re
 def is_mvt_file(path: Path) -> bool:
     if not path.is_file():
         return False
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return False
-    return isinstance(data, dict) and isinstance(data.get("indicators"), list)
+    data, err = read_yaml(path)
+    return not err and isinstance(data, dict) and isinstance(data.get("indicators"), list)
 
 
 def vendor_of(name: str) -> tuple[str, str | None] | None:
@@ -83,10 +79,9 @@ def map_collection(rec: dict[str, Any], ctx: Context) -> RecordGraph:
 
 def records(path: Path) -> Iterator[tuple[Path, str, str, Any, str | None, Any]]:
     f = path / FILE if path.is_dir() else path
-    try:
-        data = yaml.safe_load(f.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        yield f, str(f), "file", None, f"invalid YAML: {e}", None
+    data, err = read_yaml(f)
+    if err:
+        yield f, str(f), "file", None, err, None
         return
     items = data.get("indicators") if isinstance(data, dict) else None
     if not isinstance(items, list):
