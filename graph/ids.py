@@ -6,8 +6,6 @@
 True
 >>> person_id("Jamal Khashoggi")
 'person-jamal-khashoggi'
->>> pseudonym("Jane Doe")
-'Private person a5f4532d'
 """
 
 from __future__ import annotations
@@ -15,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+
+from graph.pseudonyms import private_person_id, pseudonym  # noqa: F401 - keyed (HMAC); see graph/pseudonyms.py
 
 LEGAL_SUFFIXES = (
     "ltd", "limited", "inc", "incorporated", "llc", "plc", "gmbh", "ag", "sa", "sas", "sarl", "srl", "s r l",
@@ -53,17 +53,8 @@ def person_id(name: str) -> str:
     return f"person-{slug(name)}"
 
 
-def private_person_id(name: str) -> str:
-    return f"person-{short_hash('person', _fold(name))}"
-
-
 def organization_id(name: str, country: str | None) -> str:
     return f"org-{(country or 'xx').lower()}-{slug(name)}"
-
-
-def pseudonym(name: str) -> str:
-    """A stable pseudonym that does not show the name (same name, same pseudonym)."""
-    return f"Private person {short_hash('pseudonym', _fold(name), n=8)}"
 
 
 def web_source_id(url: str) -> str:

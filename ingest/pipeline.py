@@ -19,8 +19,9 @@ from graph.schema import load_schema
 from graph.store.base import Store
 from ingest import bundle, reference
 from ingest.batch import Batch, RecordError, RecordGraph, Reject
-from ingest.common import Context
+from ingest.common import Context, is_public
 from ingest.external import citizenlab, mvt, sii
+from ingest.redact import Redactor
 from ingest.resolve import DEFAULT_DECISIONS, CompanyResolver, Decisions, DecisionsError
 
 # Load order: vendors first (so their names and aliases resolve), then facts that name them, then the
@@ -226,8 +227,7 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield from citizenlab.records(path)
         return
     if kind == "bundle":
-        rows = bundle.read_xlsx(path) if path.suffix.lower() == ".xlsx" else bundle.read_csv_dir(path)
-        for sheet, f, line, row in rows:
+        for sheet, f, line, row in _bundle_rows(path):
             where = f"{f}" if f.suffix == ".csv" else f"{f}[{sheet}]"
             if sheet == bundle.REL_SHEET:
                 yield f, where, line, row, None, bundle.map_rel_row
@@ -238,21 +238,58 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield path, str(path), line, rec, err, MAPPERS[kind]
 
 
-def _file_source(batch: Batch, path: Path, digest: str) -> str:
+def _file_source(batch: Batch, path: Path, digest: str, redactor: Redactor) -> str:
     """The Source node of an ingested file, keyed by its content hash."""
     rg = RecordGraph()
     rg.node("Source", {"id": ids.file_source_id(digest), "kind": "file", "path": path.name, "title": path.name,
                        "sha256": digest})
-    batch.add(rg)
+    batch.add(redactor.graph(rg))
     return ids.file_source_id(digest)
+
+
+def _bundle_rows(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
+    return bundle.read_xlsx(path) if path.suffix.lower() == ".xlsx" else bundle.read_csv_dir(path)
+
+
+def collect_names(items: list[tuple[str, Path]]) -> tuple[Redactor, dict[str, dict[str, str]]]:
+    """Every person the input names, read before any record is mapped (a name in the last record is redacted
+    in the first): the redactor, and for each bundle the keyed id of each private person's given id."""
+    redactor = Redactor()
+    given_ids: dict[str, dict[str, str]] = {}
+    for kind, path in items:
+        if kind == "cases":
+            for _, rec, err in read_jsonl(path):
+                targets = rec.get("targets") if not err else None
+                for t in targets if isinstance(targets, list) else []:
+                    if isinstance(t, dict) and t.get("name"):
+                        redactor.add(t["name"], public=is_public(t.get("public_figure")))
+        elif kind == "bundle":
+            for sheet, _f, _line, row in _bundle_rows(path):
+                name = str(row.get("name") or "").strip()
+                if sheet != "Person" or not name:
+                    continue
+                public = is_public(row.get("public_figure"))
+                redactor.add(name, public)
+                if not public and str(row.get("id") or "").strip():
+                    given_ids.setdefault(str(path), {})[str(row["id"]).strip()] = ids.private_person_id(name)
+    return redactor, given_ids
+
+
+def _redacted_reject(redactor: Redactor, where: str, line: int | str, field: str | None, reason: str,
+                     raw: Any) -> Reject:
+    """A reject as it may be written and printed: names redacted; a line that is not a JSON object is not copied
+    (who it names cannot be told), the file and line say where it is."""
+    record = redactor.value(raw) if isinstance(raw, dict) else None
+    return Reject(redactor.text(where), line, field, redactor.text(reason), record)
 
 
 def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names: bool = False,
                 progress: Progress | None = None, decisions: Decisions | None = None,
-                ) -> tuple[Batch, list[FileReport], CompanyResolver]:
+                ) -> tuple[Batch, list[FileReport], CompanyResolver, Redactor]:
     schema = load_schema()
     batch = Batch(schema)
     resolver = build_resolver(store, items, decisions or Decisions())
+    redactor, given_ids = (Redactor(), {}) if keep_private_names else collect_names(items)
     shared: dict[str, Any] = {"store": store, "batch": batch}
     endpoints = _Endpoints(store, batch)
     seed = RecordGraph()
@@ -263,21 +300,22 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
     for n, (kind, path) in enumerate(items, start=1):
         report = FileReport(str(path), kind, sha256_of(path))
         sources: dict[Path, str] = {}  # file -> its Source id; a single-file input is hashed once
+        shared["person_ids"] = given_ids.get(str(path), {})
         for f, where, line, raw, err, mapper in _records(kind, path):
             report.records += 1
             if err:
-                batch.rejects.append(Reject(where, line, None, err, raw))
+                batch.rejects.append(_redacted_reject(redactor, where, line, None, err, raw))
                 report.rejected += 1
                 continue
             if f not in sources:
-                sources[f] = _file_source(batch, f, report.sha256 if f == path else sha256_of(f))
+                sources[f] = _file_source(batch, f, report.sha256 if f == path else sha256_of(f), redactor)
             ref = f"line {line}" if isinstance(line, int) else str(line)
             ctx = Context(sources[f], keep_private_names, resolver, record_ref=ref, file_name=f.name, shared=shared)
             try:
-                rg = mapper(raw, ctx)
+                rg = redactor.graph(mapper(raw, ctx))
                 _check_endpoints(rg, endpoints)
             except RecordError as e:
-                batch.rejects.append(Reject(where, line, e.field, e.reason, raw))
+                batch.rejects.append(_redacted_reject(redactor, where, line, e.field, e.reason, raw))
                 report.rejected += 1
                 continue
             batch.add(rg)
@@ -285,7 +323,7 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
         reports.append(report)
         if progress:
             progress("read", n, len(items))
-    return batch, reports, resolver
+    return batch, reports, resolver, redactor
 
 
 def write_batch(store: Store, batch: Batch, progress: Progress | None = None) -> int:
@@ -325,9 +363,9 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
     except DecisionsError as e:
         raise IngestError(str(e)) from None
     store.ensure_schema()
-    batch, files, resolver = build_batch(store, items, keep_private_names, progress, dec)
+    batch, files, resolver, redactor = build_batch(store, items, keep_private_names, progress, dec)
     written = write_batch(store, batch, progress)
-    return IngestReport(files, batch.rejects, written, resolver.log)
+    return IngestReport(files, batch.rejects, written, [redactor.value(m) for m in resolver.log])
 
 
 def write_merge_log(merges: list[dict[str, Any]], path: Path) -> None:
