@@ -5,6 +5,7 @@ one .xlsx workbook. Columns are the schema's property names; see ``docs/formats.
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -167,9 +168,29 @@ def read_csv_dir(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
                 yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
 
 
+class WorkbookTooLarge(ValueError):
+    pass
+
+
+def check_xlsx_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack beyond ``limits.xlsx_max_uncompressed_bytes``, from the zip's central
+    directory alone (nothing is decompressed): a 700 KB file of shared strings can inflate to hundreds of MB.
+    Python's zipfile never inflates a member beyond the size the directory declares (it fails the CRC instead)."""
+    limit = load_schema().limits.xlsx_max_uncompressed_bytes
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise WorkbookTooLarge(f"{path}: not a readable .xlsx workbook ({e})") from None
+    if total > limit:
+        raise WorkbookTooLarge(f"{path}: the workbook unpacks to {total:,} bytes, over the limit of {limit:,} "
+                               "(limits.xlsx_max_uncompressed_bytes in docs/schema.md); split it or use CSV files")
+
+
 def read_xlsx(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
     from openpyxl import load_workbook
 
+    check_xlsx_size(path)
     wb = load_workbook(path, read_only=True, data_only=True)
     for sheet in sheet_names():
         if sheet not in wb.sheetnames:

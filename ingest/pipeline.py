@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import ids
+from graph.private_files import open_private
 from graph.schema import load_schema
 from graph.store.base import Store
 from ingest import bundle, reference
@@ -75,8 +76,8 @@ def sha256_of(path: Path) -> str:
 def detect_jsonl(path: Path) -> str:
     """Which reference format a JSON Lines file holds, from the keys of its first record."""
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
+        for _, line in _lines(fh, load_schema().limits.jsonl_max_line_bytes):
+            if line is not None and line.strip():
                 try:
                     keys = set(json.loads(line))
                 except (json.JSONDecodeError, TypeError):
@@ -146,10 +147,33 @@ def discover(paths: list[Path], source_type: str | None = None) -> list[tuple[st
     return sorted(found, key=lambda x: (SOURCE_TYPES.index(x[0]), str(x[1])))
 
 
+def _lines(fh, limit: int) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) of every line, reading at most ``limit`` characters of one line; a longer line is
+    (number, None) and the rest of it is skipped unread into memory."""
+    n = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > limit and not line.endswith("\n"):
+            while True:  # skip to the end of this line in bounded chunks
+                rest = fh.readline(1 << 16)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield n, None
+            continue
+        yield n, line
+
+
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, record or raw text, error) for every non-empty line."""
+    limit = load_schema().limits.jsonl_max_line_bytes
     with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
+        for n, line in _lines(fh, limit):
+            if line is None:
+                yield n, None, f"line longer than {limit:,} characters (limits.jsonl_max_line_bytes); not read"
+                continue
             if not line.strip():
                 continue
             try:
@@ -362,6 +386,12 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
         dec = Decisions.load(Path(decisions) if decisions else None)
     except DecisionsError as e:
         raise IngestError(str(e)) from None
+    for kind, path in items:
+        if kind == "bundle" and path.suffix.lower() == ".xlsx":
+            try:
+                bundle.check_xlsx_size(path)  # before anything reads it
+            except bundle.WorkbookTooLarge as e:
+                raise IngestError(str(e)) from None
     store.ensure_schema()
     batch, files, resolver, redactor = build_batch(store, items, keep_private_names, progress, dec)
     written = write_batch(store, batch, progress)
@@ -370,7 +400,6 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
 
 def write_merge_log(merges: list[dict[str, Any]], path: Path) -> None:
     """The merge log: one JSON object per merge (name as given, id and canonical name, rule, record)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as f:
+    with open_private(path) as f:  # 0600, like every file about the people in the graph
         for m in merges:
             f.write(json.dumps(m, ensure_ascii=False) + "\n")

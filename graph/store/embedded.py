@@ -10,6 +10,7 @@ from typing import Any
 import ladybug
 import pyarrow as pa
 
+from graph.private_files import private_dir, private_umask, tighten
 from graph.schema import Prop, Schema, ladybug_ddl
 from graph.store.base import Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
@@ -46,19 +47,31 @@ class EmbeddedStore(Store):
         except (IngestInProgress, DatabaseBusy) as e:
             raise StoreError(str(e)) from None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(self.path), read_only=not write)
-            self._conn = ladybug.Connection(self._db)
+            private_dir(self.path.parent)
+            with private_umask():  # the database file and its WAL are created 0600 (docs/safety.md)
+                self._db = ladybug.Database(str(self.path), read_only=not write)
+                self._conn = ladybug.Connection(self._db)
+            if write:
+                self._tighten()
         except Exception as e:  # ladybug raises RuntimeError with its own text
             self._lock.release()
             raise StoreError(f"cannot open {self.path}: {e}") from None
 
     def close(self) -> None:
         if getattr(self, "_conn", None) is not None:
-            self._conn.close()
-            self._db.close()
+            with private_umask():
+                self._conn.close()
+                self._db.close()
             self._conn = None
+            if self.write:
+                self._tighten()
         self._lock.release()
+
+    def _tighten(self) -> None:
+        """A database made by an older tnr (or copied in) is made 0600 too."""
+        for f in (self.path, Path(f"{self.path}.wal")):
+            if f.exists() and f.stat().st_uid == os.getuid():
+                tighten(f)
 
     # reads -------------------------------------------------------------------------------------
     def rows(self, cypher, params=None):
@@ -79,7 +92,8 @@ class EmbeddedStore(Store):
     def _exec(self, cypher: str, params: dict | None = None) -> None:
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        self._conn.execute(cypher, params or {})
+        with private_umask():
+            self._conn.execute(cypher, params or {})
 
     def ensure_schema(self) -> None:
         for stmt in ladybug_ddl(self.schema):
@@ -174,7 +188,8 @@ class EmbeddedStore(Store):
         """Run ``LOAD FROM <table> <body>``; the Arrow table carries the exact column types."""
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        res = self._conn.execute(f"LOAD FROM $rows {body}", {"rows": table})
+        with private_umask():
+            res = self._conn.execute(f"LOAD FROM $rows {body}", {"rows": table})
         out = res.get_column_names(), res.get_all()
         res.close()
         return out
@@ -185,7 +200,8 @@ class EmbeddedStore(Store):
         order = [r[1] for r in self.rows(f"CALL table_info('{table_name}') RETURN *")[1]]
         ends = [c for c in table.column_names if c not in order]
         table = table.select(ends + [c for c in order if c in table.column_names])
-        self._conn.execute(f"COPY {table_name} FROM $rows" + (f" ({options})" if options else ""), {"rows": table})
+        with private_umask():
+            self._conn.execute(f"COPY {table_name} FROM $rows" + (f" ({options})" if options else ""), {"rows": table})
 
 
 def _plain(value: Any) -> Any:

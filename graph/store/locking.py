@@ -13,6 +13,8 @@ import os
 import time
 from pathlib import Path
 
+from graph.private_files import FILE_MODE
+
 
 class IngestInProgress(RuntimeError):
     pass
@@ -31,7 +33,9 @@ class DbLock:
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        if os.fstat(fd).st_uid == os.getuid():
+            os.fchmod(fd, FILE_MODE)  # a lock file made by an older tnr may be 0644
         mode = (fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
         deadline = time.monotonic() + self.timeout
         while True:
