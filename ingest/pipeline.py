@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import ids
+from graph import ids, pseudonyms
 from graph.private_files import open_private
 from graph.schema import load_schema
-from graph.store.base import Store
+from graph.store.base import Store, StoreError
 from ingest import bundle, reference
 from ingest.batch import Batch, RecordError, RecordGraph, Reject
 from ingest.common import Context, is_public
@@ -377,10 +377,45 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
     return done
 
 
+class _EmptyGraph(Store):
+    """The graph as a rebuild will leave it before loading: nothing to resolve names or endpoints against."""
+
+    backend = "empty"
+
+    def rows(self, cypher, params=None):
+        return [], []
+
+    def ensure_schema(self):
+        pass
+
+    def upsert_nodes(self, label, rows):
+        raise StoreError("a rebuild writes to the real store")
+
+    upsert_rels = clear = upsert_nodes
+
+
+def old_pseudonyms(store: Store) -> list[str]:
+    """Ids of persons that carry the old unkeyed pseudonyms (which anyone can recompute from a guessed name)."""
+    _, rows = store.rows("MATCH (p:Person) WHERE p.pseudonymised = true RETURN p.id AS id, p.name AS name")
+    return sorted(pid for pid, name in rows if pseudonyms.is_old_pseudonym(pid, name))
+
+
+def _rebuild_hint(store: Store, old: list[str]) -> str:
+    _, rows = store.rows("MATCH (s:Source) WHERE s.kind = 'file' RETURN DISTINCT s.path AS path ORDER BY path")
+    files = ", ".join(r[0] for r in rows if r[0]) or "its source files"
+    return (f"the graph holds {len(old)} person(s) with old, unkeyed pseudonyms (e.g. {old[0]}), which anyone who "
+            f"guesses a name can recompute; their names cannot be recovered from the graph, so rebuild it from the "
+            f"files it was loaded from ({files}): tnr ingest --rebuild PATH... (docs/safety.md, Migration)")
+
+
 def ingest(store: Store, paths: list[str | Path], source_type: str | None = None,
            keep_private_names: bool = False, progress: Progress | None = None,
-           decisions: str | Path | None = DEFAULT_DECISIONS) -> IngestReport:
-    """Load ``paths``. ``decisions`` is the analyst's resolution file (confirm/forbid merges)."""
+           decisions: str | Path | None = DEFAULT_DECISIONS, rebuild: bool = False) -> IngestReport:
+    """Load ``paths``. ``decisions`` is the analyst's resolution file (confirm/forbid merges).
+
+    ``rebuild`` empties the graph and loads ``paths`` alone: the batch is built as if the graph were empty, then
+    the store starts afresh (a new embedded database file in place of the old, or every Neo4j node deleted) and
+    the batch is written. A graph with old pseudonyms is refused without it."""
     items = discover([Path(p) for p in paths], source_type)
     try:
         dec = Decisions.load(Path(decisions) if decisions else None)
@@ -393,8 +428,20 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
             except bundle.WorkbookTooLarge as e:
                 raise IngestError(str(e)) from None
     store.ensure_schema()
-    batch, files, resolver, redactor = build_batch(store, items, keep_private_names, progress, dec)
-    written = write_batch(store, batch, progress)
+    if not rebuild and (old := old_pseudonyms(store)):
+        raise IngestError(_rebuild_hint(store, old))
+    batch, files, resolver, redactor = build_batch(_EmptyGraph() if rebuild else store, items, keep_private_names,
+                                                   progress, dec)
+    if rebuild:
+        store.start_afresh()
+        try:
+            written = write_batch(store, batch, progress)
+        except BaseException:
+            store.restore_previous()
+            raise
+        store.forget_previous()
+    else:
+        written = write_batch(store, batch, progress)
     return IngestReport(files, batch.rejects, written, [redactor.value(m) for m in resolver.log])
 
 

@@ -48,9 +48,7 @@ class EmbeddedStore(Store):
             raise StoreError(str(e)) from None
         try:
             private_dir(self.path.parent)
-            with private_umask():  # the database file and its WAL are created 0600 (docs/safety.md)
-                self._db = ladybug.Database(str(self.path), read_only=not write)
-                self._conn = ladybug.Connection(self._db)
+            self._open()  # the database file and its WAL are created 0600 (docs/safety.md)
             if write:
                 self._tighten()
         except Exception as e:  # ladybug raises RuntimeError with its own text
@@ -59,13 +57,52 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         if getattr(self, "_conn", None) is not None:
-            with private_umask():
-                self._conn.close()
-                self._db.close()
-            self._conn = None
+            self._close_db()
             if self.write:
                 self._tighten()
         self._lock.release()
+
+    ASIDE = ".before-rebuild"
+
+    def _files(self) -> list[Path]:
+        """The database file and the files Ladybug keeps beside it (WAL, ...), not the lock."""
+        prefix = f"{self.path.name}."
+        return [self.path, *(p for p in self.path.parent.iterdir() if p.name.startswith(prefix)
+                             and not p.name.endswith((".lock", self.ASIDE)))]
+
+    def _open(self) -> None:
+        with private_umask():
+            self._db = ladybug.Database(str(self.path), read_only=not self.write)
+            self._conn = ladybug.Connection(self._db)
+
+    def _close_db(self) -> None:
+        with private_umask():
+            self._conn.close()
+            self._db.close()
+        self._conn = None
+
+    def start_afresh(self) -> None:
+        """A new, empty database file in place of the old one, which is set aside and deleted once the rebuild is
+        written: deleted rows may linger in a database file's free pages, a new file holds none (the lock stays held)."""
+        if not self.write:
+            raise StoreError(f"{self.path} is open read-only")
+        self._close_db()
+        for f in self._files():
+            if f.exists():
+                f.rename(f.with_name(f.name + self.ASIDE))
+        self._open()
+
+    def forget_previous(self) -> None:
+        for f in self.path.parent.glob(f"{self.path.name}*{self.ASIDE}"):
+            f.unlink()
+
+    def restore_previous(self) -> None:
+        self._close_db()
+        for f in self._files():
+            f.unlink(missing_ok=True)
+        for f in self.path.parent.glob(f"{self.path.name}*{self.ASIDE}"):
+            f.rename(f.with_name(f.name[: -len(self.ASIDE)]))
+        self._open()
 
     def _tighten(self) -> None:
         """A database made by an older tnr (or copied in) is made 0600 too."""
