@@ -332,6 +332,17 @@ def port_free(p: int) -> bool:
     return not port_open(p, 0.5)
 
 
+def prepare_home() -> Path:
+    """The home and its folders, 0700; a home from an older tnr (world-readable: its data, transaction logs and
+    logs hold names) is tightened to 0600/0700."""
+    h = home()
+    private_dir(h)
+    tighten(h)
+    for d in ("conf", "data", "logs", "plugins", "import", "run"):
+        private_dir(h / d)
+    return h
+
+
 def write_conf() -> Path:
     h = home()
     conf_dir = private_dir(h / "conf")
@@ -536,11 +547,7 @@ def cmd_start(_: argparse.Namespace) -> int:
     hp = http_port()
     if hp and not port_free(hp):
         raise Fail(f"HTTP port {hp} on 127.0.0.1 is in use; choose another TNR_NEO4J_HTTP_PORT")
-    h = home()
-    private_dir(h)
-    tighten(h)  # a home from an older tnr may be world-readable; its data and logs hold names
-    for d in ("data", "logs", "plugins", "import", "run"):
-        private_dir(h / d)
+    h = prepare_home()
     neo4j = _driver_module()  # before launching: fail early if the driver is missing
     want = checked_password()
     # A new database still has the built-in password: probe with that first,

@@ -16,8 +16,6 @@ from graph.schema import load_schema
 from ingest.pipeline import IngestError, ingest
 from tests.conftest import ROOT
 
-LIMITS = load_schema().limits
-
 
 def _case(i: int, **kw) -> dict:
     return {"id": f"lim-{i}", "host_state": "SE", "tactics": ["threats"], **kw}
@@ -29,8 +27,9 @@ def _jsonl(path: Path, records: list) -> Path:
 
 
 def test_limits_are_declared_in_the_schema_and_documented():
-    assert (LIMITS.string_max_length, LIMITS.list_max_items) == (1000, 1000)
-    assert LIMITS.jsonl_max_line_bytes == 1 << 20 and LIMITS.xlsx_max_uncompressed_bytes == 64 << 20
+    limits = load_schema().limits
+    assert (limits.string_max_length, limits.list_max_items) == (1000, 1000)
+    assert limits.jsonl_max_line_bytes == 1 << 20 and limits.xlsx_max_uncompressed_bytes == 64 << 20
     s = load_schema()
     assert s.nodes["Incident"].props["summary"].max_length == 10000
     assert s.nodes["Company"].props["name"].max_length == 1000
@@ -76,7 +75,7 @@ def test_only_http_source_urls(empty_store, tmp_path, url):
 
 
 def test_a_jsonl_line_over_the_limit_is_rejected_and_the_rest_loads(empty_store, tmp_path):
-    long_line = json.dumps(_case(2, summary="x" * (LIMITS.jsonl_max_line_bytes + 10)))
+    long_line = json.dumps(_case(2, summary="x" * (load_schema().limits.jsonl_max_line_bytes + 10)))
     path = _jsonl(tmp_path / "cases.jsonl", [_case(1), long_line, _case(3)])
     report = ingest(empty_store, [path])
     assert [(r.line, r.record) for r in report.rejects] == [(2, None)]

@@ -13,7 +13,7 @@ import os
 import time
 from pathlib import Path
 
-from graph.private_files import FILE_MODE
+from graph.private_files import FILE_MODE, private_dir
 
 
 class IngestInProgress(RuntimeError):
@@ -32,7 +32,7 @@ class DbLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)  # a folder tnr creates for a database is 0700
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         if os.fstat(fd).st_uid == os.getuid():
             os.fchmod(fd, FILE_MODE)  # a lock file made by an older tnr may be 0644
