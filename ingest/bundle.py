@@ -163,13 +163,20 @@ def read_csv_dir(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
         f = path / f"{sheet}.csv"
         if not f.exists():
             continue
+        limit = load_schema().limits.jsonl_max_line_bytes
+        csv.field_size_limit(limit)  # a longer cell is refused, never read whole (the stdlib's default is 128 KiB)
         with f.open(newline="", encoding="utf-8-sig") as fh:
-            for i, row in enumerate(csv.DictReader(fh), start=2):
-                yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
+            reader = csv.DictReader(fh)
+            try:
+                for i, row in enumerate(reader, start=2):
+                    yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
+            except csv.Error as e:
+                raise InputTooLarge(f"{f}: row {reader.line_num + 1}: {e} (a cell may hold at most {limit:,} "
+                                    "characters: limits.jsonl_max_line_bytes in docs/schema.md)") from None
 
 
-class WorkbookTooLarge(ValueError):
-    pass
+class InputTooLarge(ValueError):
+    """A bundle file beyond the input limits (schema.yaml ``limits``): the whole file is refused."""
 
 
 def check_xlsx_size(path: Path) -> None:
@@ -181,9 +188,9 @@ def check_xlsx_size(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             total = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, OSError) as e:
-        raise WorkbookTooLarge(f"{path}: not a readable .xlsx workbook ({e})") from None
+        raise InputTooLarge(f"{path}: not a readable .xlsx workbook ({e})") from None
     if total > limit:
-        raise WorkbookTooLarge(f"{path}: the workbook unpacks to {total:,} bytes, over the limit of {limit:,} "
+        raise InputTooLarge(f"{path}: the workbook unpacks to {total:,} bytes, over the limit of {limit:,} "
                                "(limits.xlsx_max_uncompressed_bytes in docs/schema.md); split it or use CSV files")
 
 

@@ -425,13 +425,16 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
         if kind == "bundle" and path.suffix.lower() == ".xlsx":
             try:
                 bundle.check_xlsx_size(path)  # before anything reads it
-            except bundle.WorkbookTooLarge as e:
+            except bundle.InputTooLarge as e:
                 raise IngestError(str(e)) from None
     store.ensure_schema()
     if not rebuild and (old := old_pseudonyms(store)):
         raise IngestError(_rebuild_hint(store, old))
-    batch, files, resolver, redactor = build_batch(_EmptyGraph() if rebuild else store, items, keep_private_names,
-                                                   progress, dec)
+    try:
+        batch, files, resolver, redactor = build_batch(_EmptyGraph() if rebuild else store, items,
+                                                       keep_private_names, progress, dec)
+    except bundle.InputTooLarge as e:
+        raise IngestError(str(e)) from None
     if rebuild:
         store.start_afresh()
         try:

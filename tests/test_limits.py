@@ -83,6 +83,18 @@ def test_a_jsonl_line_over_the_limit_is_rejected_and_the_rest_loads(empty_store,
     assert sorted(r[0] for r in empty_store.rows("MATCH (i:Incident) RETURN i.id")[1]) == ["lim-1", "lim-3"]
 
 
+def test_bundle_cells_have_the_same_limits(empty_store, tmp_path):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "Company.csv").write_text(f"name,sector\nAcme Spy,{'s' * 200_000}\nGood Spy,intrusion\n")
+    report = ingest(empty_store, [bundle])
+    assert [(r.line, r.field) for r in report.rejects] == [(2, "Company.sector")]  # over 1000 characters, named
+    assert empty_store.rows("MATCH (c:Company) RETURN c.name")[1] == [["Good Spy"]]
+    (bundle / "Company.csv").write_text(f"name,sector\nGood Spy,intrusion\nAcme Spy,{'s' * (2 << 20)}\n")
+    with pytest.raises(IngestError, match=r"Company.csv: row 3: field larger than field limit \(1048576\)"):
+        ingest(empty_store, [bundle])
+
+
 WORKBOOK = {
     "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
     'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
