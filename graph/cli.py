@@ -66,6 +66,9 @@ def ingest(
                                           help="Where the merge log goes (default: merges.jsonl beside --rejects)."),
     keep_private_names: bool = typer.Option(False, "--keep-private-names",
                                             help="Store real names of non-public persons (default: pseudonymise)."),
+    rebuild: bool = typer.Option(False, "--rebuild",
+                                 help="Empty the graph and load PATHS alone (e.g. to replace old pseudonyms; "
+                                      "docs/safety.md)."),
 ):
     """Load files into the graph. Bad records go to the rejects file; the rest still load."""
     from ingest.batch import write_rejects
@@ -85,7 +88,7 @@ def ingest(
                 bar.update(tasks[stage], completed=done, total=total)
 
             report = run_ingest(store, paths, source_type, keep_private_names, progress,
-                                decisions=resolution or DEFAULT_DECISIONS)
+                                decisions=resolution or DEFAULT_DECISIONS, rebuild=rebuild)
         counts = store.counts()
     except (IngestError, StoreError) as e:
         _fail(str(e))

@@ -11,8 +11,6 @@ to lower-case ASCII.
 True
 >>> person_id("Jamal Khashoggi")
 'person-jamal-khashoggi'
->>> pseudonym("Jane Doe")
-'Private person a5f4532d'
 >>> accountability_action_id("lawsuit", "2020-12", "US court in Texas", "GainJet")
 'action-4afad68a7cb5'
 """
@@ -26,6 +24,8 @@ from typing import Any
 
 from normality import normalize
 from rigour.names import remove_org_types
+
+from graph.pseudonyms import private_person_id, pseudonym  # noqa: F401 - keyed (HMAC); see graph/pseudonyms.py
 
 
 def _fold(text: str) -> str:
@@ -58,17 +58,8 @@ def person_id(name: str) -> str:
     return f"person-{slug(name)}"
 
 
-def private_person_id(name: str) -> str:
-    return f"person-{short_hash('person', _fold(name))}"
-
-
 def organization_id(name: str, country: str | None) -> str:
     return f"org-{(country or 'xx').lower()}-{slug(name)}"
-
-
-def pseudonym(name: str) -> str:
-    """A stable pseudonym that does not show the name (same name, same pseudonym)."""
-    return f"Private person {short_hash('pseudonym', _fold(name), n=8)}"
 
 
 def web_source_id(url: str) -> str:

@@ -203,6 +203,8 @@ def run_query(store: Store, name: str, params: dict[str, Any] | None = None,
     query = get_query(name, package)
     bound = bind(query, params or {})
     df = store.query(query.text, bound)
+    if df.empty and not len(df.columns):  # a store with no graph at all (the one a rebuild resolves against)
+        df = pd.DataFrame(columns=list(query.columns), dtype=object)
     if list(df.columns) != list(query.columns):
         raise QueryError(f"{query.name}: returned columns {list(df.columns)}, header declares {list(query.columns)}")
     return normalise(query, df)

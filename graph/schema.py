@@ -33,6 +33,19 @@ class Prop:
     enum: tuple[str, ...] | None = None
     pattern: str | None = None
     description: str = ""
+    max_length: int | None = None  # characters of a STRING, or of each item of a STRING[]
+    format: str | None = None  # "url": an http:// or https:// URL
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Input limits (``limits:`` in schema.yaml): field lengths, list sizes, input file and line sizes."""
+
+    string_max_length: int = 1000
+    list_max_items: int = 1000
+    jsonl_max_line_bytes: int = 1 << 20
+    xlsx_max_uncompressed_bytes: int = 64 << 20
+    descriptions: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_list(self) -> bool:
@@ -73,6 +86,7 @@ class Schema:
     nodes: dict[str, NodeType]
     rels: dict[str, RelType]
     tactics: dict[str, Tactic] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
     def node(self, label: str) -> NodeType:
         try:
@@ -87,11 +101,17 @@ class Schema:
             raise KeyError(f"unknown relationship type {rel_type!r}; known: {', '.join(self.rels)}") from None
 
 
-def _props(spec: dict[str, Any] | None) -> dict[str, Prop]:
+FORMATS = {"url": (re.compile(r"^(?i:https?)://\S"), "must be an http:// or https:// URL")}
+
+
+def _props(spec: dict[str, Any] | None, limits: Limits) -> dict[str, Prop]:
     props = {}
     for name, p in (spec or {}).items():
         if p["type"] not in TYPES:
             raise ValueError(f"schema: property {name}: unknown type {p['type']}")
+        if p.get("format") and p["format"] not in FORMATS:
+            raise ValueError(f"schema: property {name}: unknown format {p['format']}")
+        textual = p["type"] in ("STRING", "STRING[]")
         props[name] = Prop(
             name=name,
             type=p["type"],
@@ -99,16 +119,29 @@ def _props(spec: dict[str, Any] | None) -> dict[str, Prop]:
             enum=tuple(p["enum"]) if "enum" in p else None,
             pattern=p.get("pattern"),
             description=p.get("description", ""),
+            max_length=int(p.get("max_length", limits.string_max_length)) if textual else None,
+            format=p.get("format"),
         )
     return props
+
+
+def _limits(spec: dict[str, Any] | None) -> Limits:
+    spec = spec or {}
+    values = {k: int(v["value"]) for k, v in spec.items()}
+    unknown = set(values) - set(Limits.__dataclass_fields__) - {"descriptions"}
+    if unknown:
+        raise ValueError(f"schema: unknown limits {sorted(unknown)}")
+    return Limits(**values, descriptions=tuple((k, " ".join(str(v.get("description", "")).split()))
+                                               for k, v in spec.items()))
 
 
 @cache
 def load_schema(path: Traversable = SCHEMA_FILE) -> Schema:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    limits = _limits(raw.get("limits"))
     nodes = {}
     for label, spec in raw["nodes"].items():
-        props = _props(spec["properties"])
+        props = _props(spec["properties"], limits)
         if spec["key"] not in props:
             raise ValueError(f"schema: {label}: key {spec['key']} is not a property")
         caption = tuple(spec.get("caption") or ())
@@ -119,16 +152,16 @@ def load_schema(path: Traversable = SCHEMA_FILE) -> Schema:
             raise ValueError(f"schema: {label}: colour {colour!r} is not #rrggbb")
         nodes[label] = NodeType(label, spec["key"], props, " ".join(spec.get("description", "").split()), caption,
                                 colour)
-    common = _props(raw.get("relationship_common_properties"))
+    common = _props(raw.get("relationship_common_properties"), limits)
     rels = {}
     for rtype, spec in raw["relationships"].items():
         for label in spec["from"] + spec["to"]:
             if label not in nodes:
                 raise ValueError(f"schema: {rtype}: unknown label {label}")
-        props = {**_props(spec.get("properties")), **common}
+        props = {**_props(spec.get("properties"), limits), **common}
         rels[rtype] = RelType(rtype, tuple(spec["from"]), tuple(spec["to"]), props, spec.get("description", ""))
     tactics = {code: Tactic(code, t["label"], bool(t["physical"])) for code, t in raw["tactics"].items()}
-    return Schema(nodes, rels, tactics)
+    return Schema(nodes, rels, tactics, limits)
 
 
 # --- Ladybug DDL ------------------------------------------------------------------------------
@@ -175,9 +208,10 @@ def _annotation(p: Prop) -> Any:
     return base if p.required else Optional[base]
 
 
-def _model(name: str, props: dict[str, Prop]) -> type[BaseModel]:
+def _model(name: str, props: dict[str, Prop], limits: Limits) -> type[BaseModel]:
     fields = {p.name: (_annotation(p), ... if p.required else None) for p in props.values()}
     patterns = {p.name: re.compile(p.pattern) for p in props.values() if p.pattern}
+    textual = {p.name: p for p in props.values() if p.max_length is not None}
 
     def check_patterns(cls, v, info):
         rx = patterns.get(info.field_name)
@@ -185,9 +219,26 @@ def _model(name: str, props: dict[str, Prop]) -> type[BaseModel]:
             raise ValueError(f"does not match {rx.pattern}")
         return v
 
+    def check_text(cls, v, info):
+        """Field lengths, list sizes and formats (schema.yaml ``limits`` and ``max_length``/``format``)."""
+        if v is None:
+            return v
+        p = textual[info.field_name]
+        items = v if isinstance(v, list) else [v]
+        if isinstance(v, list) and len(v) > limits.list_max_items:
+            raise ValueError(f"more than {limits.list_max_items} items ({len(v)})")
+        for item in items:
+            if isinstance(item, str) and len(item) > p.max_length:
+                raise ValueError(f"longer than {p.max_length} characters ({len(item)})")
+            if p.format and isinstance(item, str) and not FORMATS[p.format][0].match(item):
+                raise ValueError(FORMATS[p.format][1])
+        return v
+
     validators = {}
     if patterns:
         validators["check_patterns"] = field_validator(*patterns)(classmethod(check_patterns))
+    if textual:
+        validators["check_text"] = field_validator(*textual)(classmethod(check_text))
     return create_model(
         name,
         __config__=ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True),
@@ -199,12 +250,12 @@ def _model(name: str, props: dict[str, Prop]) -> type[BaseModel]:
 @cache
 def node_model(label: str) -> type[BaseModel]:
     """A pydantic model validating a record of ``label``'s properties."""
-    return _model(f"{label}Record", load_schema().node(label).props)
+    return _model(f"{label}Record", load_schema().node(label).props, load_schema().limits)
 
 
 @cache
 def rel_model(rel_type: str) -> type[BaseModel]:
-    return _model(f"{rel_type}Record", load_schema().rel(rel_type).props)
+    return _model(f"{rel_type}Record", load_schema().rel(rel_type).props, load_schema().limits)
 
 
 # --- Docs ---------------------------------------------------------------------------------------
@@ -223,17 +274,27 @@ def schema_markdown(schema: Schema) -> str:
         caption = ", ".join(f"`{c}`" for c in n.caption) or f"`{n.key}`"
         hints = f"Key: `{n.key}` (unique). Caption: {caption}. Colour: `{n.colour}`."
         out += [f"### {n.label}", "", n.description, "", hints, ""]
-        out += ["| property | type | required | allowed values / pattern | description |", "|---|---|---|---|---|"]
+        out += ["| property | type | required | allowed values / pattern | max length | description |",
+                "|---|---|---|---|---|---|"]
         for p in n.props.values():
             allowed = ", ".join(p.enum) if p.enum else (f"`{p.pattern}`" if p.pattern else "")
-            out.append(f"| {p.name} | {p.type} | {'yes' if p.required else ''} | {allowed} | {p.description} |")
+            allowed = "; ".join(x for x in (allowed, FORMATS[p.format][1] if p.format else "") if x)
+            out.append(f"| {p.name} | {p.type} | {'yes' if p.required else ''} | {allowed} | {p.max_length or ''} "
+                       f"| {p.description} |")
         out.append("")
     out += ["## Relationships", "", "| type | from | to | properties | description |", "|---|---|---|---|---|"]
     for r in schema.rels.values():
         props = ", ".join(
-            f"{p.name}" + (f" ({'/'.join(p.enum)})" if p.enum else "") for p in r.props.values()
+            f"{p.name}" + (f" ({'/'.join(p.enum)})" if p.enum else "")
+            + (f" (≤ {p.max_length})" if p.max_length and p.max_length != schema.limits.string_max_length else "")
+            + (f" ({p.format})" if p.format else "")
+            for p in r.props.values()
         )
         out.append(f"| {r.type} | {', '.join(r.from_labels)} | {', '.join(r.to_labels)} | {props} | {r.description} |")
+    out += ["", "## Limits", "", "Input beyond these is rejected with the file, record and field named "
+            "(a whole file for the file limits).", "", "| limit | value | what |", "|---|---|---|"]
+    for name, text in schema.limits.descriptions:
+        out.append(f"| {name} | {getattr(schema.limits, name)} | {text} |")
     out += ["", "## Tactics", "", "| code | label | physical |", "|---|---|---|"]
     for t in schema.tactics.values():
         out.append(f"| {t.code} | {t.label} | {'yes' if t.physical else 'no'} |")

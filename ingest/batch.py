@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graph.private_files import open_private
 from graph.schema import Schema, load_schema, node_model, rel_model
 from graph.store.upsert import merge_props
 
@@ -42,7 +43,9 @@ def _validate(model, what: str, props: dict[str, Any], path: str | None) -> dict
     except ValidationError as e:
         err = e.errors()[0]
         name = ".".join(str(x) for x in err["loc"])
-        raise RecordError(path or f"{what}.{name}", f"{what}.{name}: {err['msg']} (got {err.get('input')!r})") from None
+        got = repr(err.get("input"))
+        got = got if len(got) <= 80 else f"{got[:60]}… ({len(got)} characters)"  # a 200,000-character value is not echoed
+        raise RecordError(path or f"{what}.{name}", f"{what}.{name}: {err['msg']} (got {got})") from None
 
 
 @dataclass
@@ -100,7 +103,7 @@ class Batch:
 
 
 def write_rejects(rejects: list[Reject], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as f:
+    """The rejects file, 0600 (the rejects are redacted already: see ingest/pipeline.py)."""
+    with open_private(path) as f:
         for r in rejects:
             f.write(json.dumps(asdict(r), ensure_ascii=False, default=str) + "\n")

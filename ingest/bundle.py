@@ -5,6 +5,7 @@ one .xlsx workbook. Columns are the schema's property names; see ``docs/formats.
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,13 @@ from graph import ids
 from graph.countries import UnknownCountry, country_name, region_of, resolve_country
 from graph.schema import Prop, Schema, load_schema
 from ingest.batch import RecordError, RecordGraph
-from ingest.common import Context, parse_date, sourced, web_sources
+from ingest.common import TRUE_WORDS, Context, is_public, parse_date, sourced, web_sources
 
 LIST_SEPARATOR = ";"
 REL_SHEET = "relationships"
 REL_COLUMNS = ("type", "from_label", "from_id", "to_label", "to_id")
 EXTRA_NODE_COLUMNS = ("source_urls",)
-_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+_TRUE, _FALSE = TRUE_WORDS, {"false", "no", "n", "0"}
 
 
 def sheet_names(schema: Schema | None = None) -> list[str]:
@@ -65,7 +66,7 @@ def _derived_key(label: str, props: dict[str, Any], ctx: Context) -> str | None:
     if label == "Company" and name:
         return ctx.resolve_company(name)[0]
     if label == "Person" and name:
-        return ids.person_id(name) if props.get("public_figure") or ctx.keep_private_names else ids.private_person_id(name)
+        return ids.person_id(name)  # public (or --keep-private-names); a private person's id is set in map_node_row
     if label == "Organization" and name:
         return ids.organization_id(name, props.get("country"))
     if label == "Source" and props.get("url"):
@@ -99,8 +100,10 @@ def map_node_row(label: str, row: dict[str, Any], ctx: Context) -> RecordGraph:
             props["hq_country"] = resolve_country(props["hq_country"])
         except UnknownCountry as e:
             raise RecordError("hq_country", f"hq_country: {e}") from None
-    if label == "Person" and props.get("name") and not (props.get("public_figure") or ctx.keep_private_names):
-        props["id"] = props.get("id") or ids.private_person_id(props["name"])
+    if label == "Person" and props.get("name") and not (is_public(props.get("public_figure")) or ctx.keep_private_names):
+        # The keyed id, whatever id the row gives (a given id may hold the name); relationships.csv rows that use
+        # the given id are translated (map_rel_row), so the person is one node in every input format.
+        props["id"] = ids.private_person_id(props["name"])
         props["name"], props["pseudonymised"] = ids.pseudonym(props["name"]), True
     if not props.get(node.key):
         props[node.key] = _derived_key(label, props, ctx)
@@ -147,7 +150,10 @@ def map_rel_row(row: dict[str, Any], ctx: Context) -> RecordGraph:
             raise RecordError(name, f"{name}: not a property of {rtype}")
     props["source_record"] = props.get("source_record") or f"{ctx.file_source}:{ctx.record_ref}"
     props["source_records"] = sorted({*(props.get("source_records") or []), props["source_record"]})
-    rg.rel(rtype, fl, _endpoint(fl, row.get("from_id"), "from_id"), tl, _endpoint(tl, row.get("to_id"), "to_id"), props)
+    given = ctx.shared.get("person_ids", {})  # a private person's id as the bundle gives it -> the keyed id
+    ends = [_endpoint(fl, row.get("from_id"), "from_id"), _endpoint(tl, row.get("to_id"), "to_id")]
+    ends = [given.get(key, key) if label == "Person" else key for label, key in zip((fl, tl), ends)]
+    rg.rel(rtype, fl, ends[0], tl, ends[1], props)
     return rg
 
 
@@ -157,14 +163,41 @@ def read_csv_dir(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
         f = path / f"{sheet}.csv"
         if not f.exists():
             continue
+        limit = load_schema().limits.jsonl_max_line_bytes
+        csv.field_size_limit(limit)  # a longer cell is refused, never read whole (the stdlib's default is 128 KiB)
         with f.open(newline="", encoding="utf-8-sig") as fh:
-            for i, row in enumerate(csv.DictReader(fh), start=2):
-                yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
+            reader = csv.DictReader(fh)
+            try:
+                for i, row in enumerate(reader, start=2):
+                    yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
+            except csv.Error as e:
+                raise InputTooLarge(f"{f}: row {reader.line_num + 1}: {e} (a cell may hold at most {limit:,} "
+                                    "characters: limits.jsonl_max_line_bytes in docs/schema.md)") from None
+
+
+class InputTooLarge(ValueError):
+    """A bundle file beyond the input limits (schema.yaml ``limits``): the whole file is refused."""
+
+
+def check_xlsx_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack beyond ``limits.xlsx_max_uncompressed_bytes``, from the zip's central
+    directory alone (nothing is decompressed): a 700 KB file of shared strings can inflate to hundreds of MB.
+    Python's zipfile never inflates a member beyond the size the directory declares (it fails the CRC instead)."""
+    limit = load_schema().limits.xlsx_max_uncompressed_bytes
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InputTooLarge(f"{path}: not a readable .xlsx workbook ({e})") from None
+    if total > limit:
+        raise InputTooLarge(f"{path}: the workbook unpacks to {total:,} bytes, over the limit of {limit:,} "
+                               "(limits.xlsx_max_uncompressed_bytes in docs/schema.md); split it or use CSV files")
 
 
 def read_xlsx(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
     from openpyxl import load_workbook
 
+    check_xlsx_size(path)
     wb = load_workbook(path, read_only=True, data_only=True)
     for sheet in sheet_names():
         if sheet not in wb.sheetnames:

@@ -95,10 +95,18 @@ def web_sources(rg: RecordGraph, sources: list[dict[str, Any]] | None, path: str
     return urls
 
 
+TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
+
+
+def is_public(public_figure: Any) -> bool:
+    """Only an explicit yes makes a person public; anything else (missing, "no", a typo) keeps them private."""
+    return public_figure is True or (isinstance(public_figure, str) and public_figure.strip().lower() in TRUE_WORDS)
+
+
 def person(rg: RecordGraph, ctx: Context, name: str, role: Any, public_figure: Any, path: str) -> str:
     if not name or not str(name).strip():
         raise RecordError(f"{path}.name", f"{path}.name: a person needs a name")
-    public = bool(public_figure)
+    public = is_public(public_figure)
     if public or ctx.keep_private_names:
         pid, shown = ids.person_id(name), name
     else:

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import ids
+from graph import ids, pseudonyms
 from graph.countries import UnknownCountry, resolve_country
+from graph.private_files import open_private
 from graph.queries import run_internal
 from graph.schema import load_schema
-from graph.store.base import Store
+from graph.store.base import Store, StoreError
 from ingest import bundle, reference
 from ingest.batch import Batch, RecordError, RecordGraph, Reject
-from ingest.common import Context
+from ingest.common import Context, is_public
 from ingest.external import citizenlab, mvt, sii
+from ingest.redact import Redactor
 from ingest.resolve import DEFAULT_DECISIONS, AgencyResolver, CompanyResolver, Decisions, DecisionsError
 
 # Load order: vendors first (so their names and aliases resolve), then facts that name them, then the
@@ -76,8 +78,8 @@ def sha256_of(path: Path) -> str:
 def detect_jsonl(path: Path) -> str:
     """Which reference format a JSON Lines file holds, from the keys of its first record."""
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
+        for _, line in _lines(fh, load_schema().limits.jsonl_max_line_bytes):
+            if line is not None and line.strip():
                 try:
                     keys = set(json.loads(line))
                 except (json.JSONDecodeError, TypeError):
@@ -147,10 +149,33 @@ def discover(paths: list[Path], source_type: str | None = None) -> list[tuple[st
     return sorted(found, key=lambda x: (SOURCE_TYPES.index(x[0]), str(x[1])))
 
 
+def _lines(fh, limit: int) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) of every line, reading at most ``limit`` characters of one line; a longer line is
+    (number, None) and the rest of it is skipped unread into memory."""
+    n = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > limit and not line.endswith("\n"):
+            while True:  # skip to the end of this line in bounded chunks
+                rest = fh.readline(1 << 16)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield n, None
+            continue
+        yield n, line
+
+
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, record or raw text, error) for every non-empty line."""
+    limit = load_schema().limits.jsonl_max_line_bytes
     with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
+        for n, line in _lines(fh, limit):
+            if line is None:
+                yield n, None, f"line longer than {limit:,} characters (limits.jsonl_max_line_bytes); not read"
+                continue
             if not line.strip():
                 continue
             try:
@@ -252,8 +277,7 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield from citizenlab.records(path)
         return
     if kind == "bundle":
-        rows = bundle.read_xlsx(path) if path.suffix.lower() == ".xlsx" else bundle.read_csv_dir(path)
-        for sheet, f, line, row in rows:
+        for sheet, f, line, row in _bundle_rows(path):
             where = f"{f}" if f.suffix == ".csv" else f"{f}[{sheet}]"
             if sheet == bundle.REL_SHEET:
                 yield f, where, line, row, None, bundle.map_rel_row
@@ -264,22 +288,59 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield path, str(path), line, rec, err, MAPPERS[kind]
 
 
-def _file_source(batch: Batch, path: Path, digest: str) -> str:
+def _file_source(batch: Batch, path: Path, digest: str, redactor: Redactor) -> str:
     """The Source node of an ingested file, keyed by its content hash."""
     rg = RecordGraph()
     rg.node("Source", {"id": ids.file_source_id(digest), "kind": "file", "path": path.name, "title": path.name,
                        "sha256": digest})
-    batch.add(rg)
+    batch.add(redactor.graph(rg))
     return ids.file_source_id(digest)
+
+
+def _bundle_rows(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
+    return bundle.read_xlsx(path) if path.suffix.lower() == ".xlsx" else bundle.read_csv_dir(path)
+
+
+def collect_names(items: list[tuple[str, Path]]) -> tuple[Redactor, dict[str, dict[str, str]]]:
+    """Every person the input names, read before any record is mapped (a name in the last record is redacted
+    in the first): the redactor, and for each bundle the keyed id of each private person's given id."""
+    redactor = Redactor()
+    given_ids: dict[str, dict[str, str]] = {}
+    for kind, path in items:
+        if kind == "cases":
+            for _, rec, err in read_jsonl(path):
+                targets = rec.get("targets") if not err else None
+                for t in targets if isinstance(targets, list) else []:
+                    if isinstance(t, dict) and t.get("name"):
+                        redactor.add(t["name"], public=is_public(t.get("public_figure")))
+        elif kind == "bundle":
+            for sheet, _f, _line, row in _bundle_rows(path):
+                name = str(row.get("name") or "").strip()
+                if sheet != "Person" or not name:
+                    continue
+                public = is_public(row.get("public_figure"))
+                redactor.add(name, public)
+                if not public and str(row.get("id") or "").strip():
+                    given_ids.setdefault(str(path), {})[str(row["id"]).strip()] = ids.private_person_id(name)
+    return redactor, given_ids
+
+
+def _redacted_reject(redactor: Redactor, where: str, line: int | str, field: str | None, reason: str,
+                     raw: Any) -> Reject:
+    """A reject as it may be written and printed: names redacted; a line that is not a JSON object is not copied
+    (who it names cannot be told), the file and line say where it is."""
+    record = redactor.value(raw) if isinstance(raw, dict) else None
+    return Reject(redactor.text(where), line, field, redactor.text(reason), record)
 
 
 def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names: bool = False,
                 progress: Progress | None = None, decisions: Decisions | None = None,
-                ) -> tuple[Batch, list[FileReport], CompanyResolver, AgencyResolver]:
+                ) -> tuple[Batch, list[FileReport], CompanyResolver, AgencyResolver, Redactor]:
     schema = load_schema()
     batch = Batch(schema)
     resolver = build_resolver(store, items, decisions or Decisions())
     agencies = build_agency_resolver(store, items, decisions or Decisions())
+    redactor, given_ids = (Redactor(), {}) if keep_private_names else collect_names(items)
     shared: dict[str, Any] = {"store": store, "batch": batch}
     endpoints = _Endpoints(store, batch)
     seed = RecordGraph()
@@ -290,29 +351,30 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
     for n, (kind, path) in enumerate(items, start=1):
         report = FileReport(str(path), kind, sha256_of(path))
         sources: dict[Path, str] = {}  # file -> its Source id; a single-file input is hashed once
+        shared["person_ids"] = given_ids.get(str(path), {})
         for f, where, line, raw, err, mapper in _records(kind, path):
             report.records += 1
             if err:
-                batch.rejects.append(Reject(where, line, None, err, raw))
+                batch.rejects.append(_redacted_reject(redactor, where, line, None, err, raw))
                 report.rejected += 1
                 continue
             if f not in sources:
-                sources[f] = _file_source(batch, f, report.sha256 if f == path else sha256_of(f))
+                sources[f] = _file_source(batch, f, report.sha256 if f == path else sha256_of(f), redactor)
             ref = f"line {line}" if isinstance(line, int) else str(line)
             ctx = Context(sources[f], keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
                           shared=shared)
             try:
-                rg = mapper(raw, ctx)
+                rg = redactor.graph(mapper(raw, ctx))
                 _check_endpoints(rg, endpoints)
             except RecordError as e:
-                batch.rejects.append(Reject(where, line, e.field, e.reason, raw))
+                batch.rejects.append(_redacted_reject(redactor, where, line, e.field, e.reason, raw))
                 report.rejected += 1
                 continue
             batch.add(rg)
         reports.append(report)
         if progress:
             progress("read", n, len(items))
-    return batch, reports, resolver, agencies
+    return batch, reports, resolver, agencies, redactor
 
 
 def write_batch(store: Store, batch: Batch, progress: Progress | None = None) -> int:
@@ -337,24 +399,78 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
     return done
 
 
+class _EmptyGraph(Store):
+    """The graph as a rebuild will leave it before loading: nothing to resolve names or endpoints against."""
+
+    backend = "empty"
+
+    def rows(self, cypher, params=None):
+        return [], []
+
+    def ensure_schema(self):
+        pass
+
+    def upsert_nodes(self, label, rows):
+        raise StoreError("a rebuild writes to the real store")
+
+    upsert_rels = clear = upsert_nodes
+
+
+def old_pseudonyms(store: Store) -> list[str]:
+    """Ids of persons that carry the old unkeyed pseudonyms (which anyone can recompute from a guessed name)."""
+    rows = run_internal(store, "pseudonymised_persons").itertuples(index=False)
+    return sorted(pid for pid, name in rows if pseudonyms.is_old_pseudonym(pid, name))
+
+
+def _rebuild_hint(store: Store, old: list[str]) -> str:
+    files = ", ".join(run_internal(store, "ingested_files").path) or "its source files"
+    return (f"the graph holds {len(old)} person(s) with old, unkeyed pseudonyms (e.g. {old[0]}), which anyone who "
+            f"guesses a name can recompute; their names cannot be recovered from the graph, so rebuild it from the "
+            f"files it was loaded from ({files}): tnr ingest --rebuild PATH... (docs/safety.md, Migration)")
+
+
 def ingest(store: Store, paths: list[str | Path], source_type: str | None = None,
            keep_private_names: bool = False, progress: Progress | None = None,
-           decisions: str | Path | None = DEFAULT_DECISIONS) -> IngestReport:
-    """Load ``paths``. ``decisions`` is the analyst's resolution file (confirm/forbid merges)."""
+           decisions: str | Path | None = DEFAULT_DECISIONS, rebuild: bool = False) -> IngestReport:
+    """Load ``paths``. ``decisions`` is the analyst's resolution file (confirm/forbid merges).
+
+    ``rebuild`` empties the graph and loads ``paths`` alone: the batch is built as if the graph were empty, then
+    the store starts afresh (a new embedded database file in place of the old, or every Neo4j node deleted) and
+    the batch is written. A graph with old pseudonyms is refused without it."""
     items = discover([Path(p) for p in paths], source_type)
     try:
         dec = Decisions.load(Path(decisions) if decisions else None)
     except DecisionsError as e:
         raise IngestError(str(e)) from None
+    for kind, path in items:
+        if kind == "bundle" and path.suffix.lower() == ".xlsx":
+            try:
+                bundle.check_xlsx_size(path)  # before anything reads it
+            except bundle.InputTooLarge as e:
+                raise IngestError(str(e)) from None
     store.ensure_schema()
-    batch, files, resolver, agencies = build_batch(store, items, keep_private_names, progress, dec)
-    written = write_batch(store, batch, progress)
-    return IngestReport(files, batch.rejects, written, resolver.log + agencies.log)
+    if not rebuild and (old := old_pseudonyms(store)):
+        raise IngestError(_rebuild_hint(store, old))
+    try:
+        batch, files, resolver, agencies, redactor = build_batch(_EmptyGraph() if rebuild else store, items,
+                                                       keep_private_names, progress, dec)
+    except bundle.InputTooLarge as e:
+        raise IngestError(str(e)) from None
+    if rebuild:
+        store.start_afresh()
+        try:
+            written = write_batch(store, batch, progress)
+        except BaseException:
+            store.restore_previous()
+            raise
+        store.forget_previous()
+    else:
+        written = write_batch(store, batch, progress)
+    return IngestReport(files, batch.rejects, written, [redactor.value(m) for m in resolver.log + agencies.log])
 
 
 def write_merge_log(merges: list[dict[str, Any]], path: Path) -> None:
     """The merge log: one JSON object per merge (name as given, id and canonical name, rule, record)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as f:
+    with open_private(path) as f:  # 0600, like every file about the people in the graph
         for m in merges:
             f.write(json.dumps(m, ensure_ascii=False) + "\n")

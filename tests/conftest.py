@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -24,6 +25,10 @@ import pytest
 
 from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import ingest
+
+# Pseudonyms are keyed by a secret (graph/pseudonyms.py): the tests and the CLI they start use a session one,
+# never the user's own (~/.config/tnr-graph/pseudonym.key).
+os.environ["TNR_SECRET_FILE"] = str(Path(tempfile.mkdtemp(prefix="tnr-test-secret-")) / "pseudonym.key")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

@@ -13,7 +13,7 @@ INTERNAL = sorted(load_library(INTERNAL_PACKAGE))
 
 def test_internal_queries_are_not_named_queries():
     assert INTERNAL == ["actions_concerning_companies", "company_names", "country_keys", "incident_physical",
-                        "organization_names"]
+                        "ingested_files", "organization_names", "pseudonymised_persons"]
     assert not set(INTERNAL) & set(load_library())
     listed = tnr("queries", "-f", "csv").stdout
     assert "company_names" not in listed and "cross_border_reach" in listed

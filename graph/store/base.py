@@ -75,6 +75,17 @@ class Store(ABC):
     def clear(self) -> None:
         """Delete every node and relationship."""
 
+    def start_afresh(self) -> None:
+        """Empty the graph for a rebuild (``tnr ingest --rebuild``). A backend that can, leaves no trace of the old
+        graph behind (the embedded store starts a new file); the default deletes everything."""
+        self.clear()
+
+    def forget_previous(self) -> None:  # noqa: B027 - the rebuild succeeded: drop what start_afresh set aside
+        pass
+
+    def restore_previous(self) -> None:  # noqa: B027 - the rebuild failed: put back what start_afresh set aside
+        pass
+
     # counts ------------------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:
         """Nodes per label and relationships per type, every schema name present (0 if none).

@@ -10,6 +10,7 @@ from typing import Any
 import ladybug
 import pyarrow as pa
 
+from graph.private_files import private_dir, private_umask, tighten
 from graph.schema import Prop, Schema, ladybug_ddl
 from graph.store.base import Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
@@ -52,19 +53,68 @@ class EmbeddedStore(Store):
         except (IngestInProgress, DatabaseBusy) as e:
             raise StoreError(str(e)) from None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(self.path), read_only=not write)
-            self._conn = ladybug.Connection(self._db)
+            private_dir(self.path.parent)
+            self._open()  # the database file and its WAL are created 0600 (docs/safety.md)
+            if write:
+                self._tighten()
         except Exception as e:  # ladybug raises RuntimeError with its own text
             self._lock.release()
             raise StoreError(f"cannot open {self.path}: {e}") from None
 
     def close(self) -> None:
         if getattr(self, "_conn", None) is not None:
+            self._close_db()
+            if self.write:
+                self._tighten()
+        self._lock.release()
+
+    ASIDE = ".before-rebuild"
+
+    def _files(self) -> list[Path]:
+        """The database file and the files Ladybug keeps beside it (WAL, ...), not the lock."""
+        prefix = f"{self.path.name}."
+        return [self.path, *(p for p in self.path.parent.iterdir() if p.name.startswith(prefix)
+                             and not p.name.endswith((".lock", self.ASIDE)))]
+
+    def _open(self) -> None:
+        with private_umask():
+            self._db = ladybug.Database(str(self.path), read_only=not self.write)
+            self._conn = ladybug.Connection(self._db)
+
+    def _close_db(self) -> None:
+        with private_umask():
             self._conn.close()
             self._db.close()
-            self._conn = None
-        self._lock.release()
+        self._conn = None
+
+    def start_afresh(self) -> None:
+        """A new, empty database file in place of the old one, which is set aside and deleted once the rebuild is
+        written: deleted rows may linger in a database file's free pages, a new file holds none (the lock stays held)."""
+        if not self.write:
+            raise StoreError(f"{self.path} is open read-only")
+        self._close_db()
+        for f in self._files():
+            if f.exists():
+                f.rename(f.with_name(f.name + self.ASIDE))
+        self._open()
+
+    def forget_previous(self) -> None:
+        for f in self.path.parent.glob(f"{self.path.name}*{self.ASIDE}"):
+            f.unlink()
+
+    def restore_previous(self) -> None:
+        self._close_db()
+        for f in self._files():
+            f.unlink(missing_ok=True)
+        for f in self.path.parent.glob(f"{self.path.name}*{self.ASIDE}"):
+            f.rename(f.with_name(f.name[: -len(self.ASIDE)]))
+        self._open()
+
+    def _tighten(self) -> None:
+        """A database made by an older tnr (or copied in) is made 0600 too."""
+        for f in (self.path, Path(f"{self.path}.wal")):
+            if f.exists() and f.stat().st_uid == os.getuid():
+                tighten(f)
 
     # reads -------------------------------------------------------------------------------------
     def rows(self, cypher, params=None):
@@ -85,7 +135,8 @@ class EmbeddedStore(Store):
     def _exec(self, cypher: str, params: dict | None = None) -> None:
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        self._conn.execute(cypher, params or {})
+        with private_umask():
+            self._conn.execute(cypher, params or {})
 
     def ensure_schema(self) -> None:
         for stmt in ladybug_ddl(self.schema):
@@ -180,7 +231,8 @@ class EmbeddedStore(Store):
         """Run ``LOAD FROM <table> <body>``; the Arrow table carries the exact column types."""
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        res = self._conn.execute(f"LOAD FROM $rows {body}", {"rows": table})
+        with private_umask():
+            res = self._conn.execute(f"LOAD FROM $rows {body}", {"rows": table})
         out = res.get_column_names(), res.get_all()
         res.close()
         return out
@@ -191,7 +243,8 @@ class EmbeddedStore(Store):
         order = [r[1] for r in self.rows(f"CALL table_info('{table_name}') RETURN *")[1]]
         ends = [c for c in table.column_names if c not in order]
         table = table.select(ends + [c for c in order if c in table.column_names])
-        self._conn.execute(f"COPY {table_name} FROM $rows" + (f" ({options})" if options else ""), {"rows": table})
+        with private_umask():
+            self._conn.execute(f"COPY {table_name} FROM $rows" + (f" ({options})" if options else ""), {"rows": table})
 
 
 def _plain(value: Any) -> Any:

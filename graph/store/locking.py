@@ -19,6 +19,8 @@ import os
 import time
 from pathlib import Path
 
+from graph.private_files import FILE_MODE, private_dir
+
 
 class IngestInProgress(RuntimeError):
     pass
@@ -36,8 +38,10 @@ class DbLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        private_dir(self.path.parent)  # a folder tnr creates for a database is 0700
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        if os.fstat(fd).st_uid == os.getuid():
+            os.fchmod(fd, FILE_MODE)  # a lock file made by an older tnr may be 0644
         mode = (fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
         deadline = time.monotonic() + self.timeout
         while True:

@@ -21,6 +21,7 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 from graph.schema import Schema, neo4j_constraints
 from graph.store.base import Store, StoreError
 from graph.store.upsert import set_clause
+from graph.uri import scrub, shown_uri
 
 DEFAULT_URI = f"bolt://127.0.0.1:{os.environ.get('TNR_NEO4J_PORT') or 7687}"
 PASSWORD_FILE = Path(os.environ.get("TNR_NEO4J_HOME", Path.home() / ".cache" / "tnr-graph" / "neo4j")) / "password"
@@ -51,9 +52,10 @@ class Neo4jStore(Store):
                  schema: Schema | None = None):
         super().__init__(schema)
         self.uri, self.database, self.write = uri, database, write
+        self.shown_uri = shown_uri(uri)  # what messages show: credentials in the URI are redacted
         if password is None:
-            raise StoreError(f"no password for Neo4j at {uri}: set NEO4J_PASSWORD (or start the local server with "
-                             "`tnr neo4j start`, which keeps one)")
+            raise StoreError(f"no password for Neo4j at {self.shown_uri}: set NEO4J_PASSWORD (or start the local "
+                             "server with `tnr neo4j start`, which keeps one)")
         try:
             self._driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10,
                                                 max_transaction_retry_time=30,
@@ -69,15 +71,18 @@ class Neo4jStore(Store):
                    os.environ.get("NEO4J_DATABASE", "neo4j"), write)
 
     def _error(self, e: Exception) -> StoreError:
+        return StoreError(scrub(self._message(e), self.uri))
+
+    def _message(self, e: Exception) -> str:
+        at = self.shown_uri
         if isinstance(e, AuthError):
-            return StoreError(f"Neo4j at {self.uri} refused the credentials: {e.message}")
+            return f"Neo4j at {at} refused the credentials: {e.message}"
         if isinstance(e, (ServiceUnavailable, SessionExpired, OSError)) or (
                 isinstance(e, DriverError) and not isinstance(e, Neo4jError)):
-            return StoreError(f"cannot reach Neo4j at {self.uri}: {e}; is the server running? "
-                              "(`tnr neo4j status`)")
+            return f"cannot reach Neo4j at {at}: {e}; is the server running? (`tnr neo4j status`)"
         if isinstance(e, Neo4jError):
-            return StoreError(f"Neo4j at {self.uri}: {e.code}: {e.message}")
-        return StoreError(f"Neo4j at {self.uri}: {e}")
+            return f"Neo4j at {at}: {e.code}: {e.message}"
+        return f"Neo4j at {at}: {e}"
 
     def close(self) -> None:
         if self._driver is not None:
@@ -101,7 +106,7 @@ class Neo4jStore(Store):
     # writes ------------------------------------------------------------------------------------
     def _write(self, cypher: str, params: dict | None = None) -> None:
         if not self.write:
-            raise StoreError(f"Neo4j at {self.uri} is open read-only")
+            raise StoreError(f"Neo4j at {self.shown_uri} is open read-only")
         try:
             with self._driver.session(database=self.database) as s:
                 s.execute_write(lambda tx: tx.run(cypher, params or {}).consume())

@@ -305,14 +305,40 @@ def _groups(records: list[dict[str, Any]], ctx: Context) -> dict[tuple[str, str,
     return out
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/\S*)?$", re.I)
+
+
+def split_links(links: list[str]) -> tuple[list[str], list[str]]:
+    """The SII's ``source_links`` as (http(s) URLs, citations). A link without a scheme that is a domain and path
+    (``www.wsj.com/articles/…``) gets ``http://``; a bibliographic citation is not a URL and joins the citation
+    text; any other scheme (javascript:, data:, file:) is kept, so that the Source's URL check rejects the record.
+
+    >>> split_links(["www.wsj.com/a", "https://x.org/b", "Bamford, “The Espionage Economy”, 2013"])
+    (['http://www.wsj.com/a', 'https://x.org/b'], ['Bamford, “The Espionage Economy”, 2013'])
+    """
+    urls, citations = [], []
+    for link in links:
+        if _SCHEME.match(link):
+            urls.append(link)
+        elif _BARE_DOMAIN.match(link):
+            urls.append(f"http://{link}")
+        else:
+            citations.append(link)
+    return urls, citations
+
+
 def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, Any]]) -> RecordGraph:
     rg = RecordGraph()
     uid = rec.get("unique_id")
     if not isinstance(uid, str) or not uid.strip():
         raise RecordError("unique_id", "unique_id: required")
     iso2, targets = _targets(rec, ctx)
-    urls = web_sources(rg, [{"url": u} for u in citation_urls(rec)], "source_links")
+    links, citations = split_links(_strings(rec.get("source_links")))
+    # Every URL the record cites: its links, and the http(s) URLs written inside its citation text.
+    urls = web_sources(rg, [{"url": u} for u in dict.fromkeys([*links, *citation_urls(rec)])], "source_links")
     prov = ctx.provenance(urls)
+    sources_text = "\n".join(x for x in [rec.get("sources"), *citations] if x) or None
     year = rec.get("order_year")
     exporter = None
     if _basis_kind(rec) == "export_licence" and rec.get("supplier_company_hq"):
@@ -327,7 +353,7 @@ def map_transfer(rec: dict[str, Any], ctx: Context, all_records: list[dict[str, 
         "completed": _completed(rec), "basis_kind": _basis_kind(rec),
         "supplier_as_given": rec.get("supplier_company"), "recipient_as_given": rec.get("recipient_country"),
         "enduser_as_given": rec.get("enduser"), "exporter_country": exporter,
-        "sources_text": rec.get("sources"),
+        "sources_text": sources_text,
     }, "unique_id")
     sourced(rg, ctx, "Transfer", tid, urls)
     country(rg, ctx, iso2, "recipient_country")
