@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from graph.private_files import open_private
 from graph.schema import Schema, load_schema, node_model, rel_model
 from graph.store.upsert import merge_props
+from ingest.readers import clip
 
 
 @dataclass
@@ -32,6 +33,7 @@ class RecordError(ValueError):
     """A record cannot be loaded; carries the field it failed on."""
 
     def __init__(self, field: str | None, reason: str):
+        reason = clip(reason, 500)  # a reason quotes the bad value: never a 200,000-character one whole
         super().__init__(reason)
         self.field = field
         self.reason = reason

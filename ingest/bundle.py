@@ -5,6 +5,7 @@ one .xlsx workbook. Columns are the schema's property names; see ``docs/formats.
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from graph.countries import UnknownCountry, country_name, region_of, resolve_cou
 from graph.schema import Prop, Schema, load_schema
 from ingest.batch import RecordError, RecordGraph
 from ingest.common import TRUE_WORDS, Context, is_public, parse_date, sourced, web_sources
+from ingest.readers import UnreadableFile, clip, read_text
 
 LIST_SEPARATOR = ";"
 REL_SHEET = "relationships"
@@ -165,17 +167,21 @@ def read_csv_dir(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
             continue
         limit = load_schema().limits.jsonl_max_line_bytes
         csv.field_size_limit(limit)  # a longer cell is refused, never read whole (the stdlib's default is 128 KiB)
-        with f.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            try:
-                for i, row in enumerate(reader, start=2):
-                    yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
-            except csv.Error as e:
-                raise InputTooLarge(f"{f}: row {reader.line_num + 1}: {e} (a cell may hold at most {limit:,} "
-                                    "characters: limits.jsonl_max_line_bytes in docs/schema.md)") from None
+        text, err = read_text(f)  # all of a file or none of it: decoded whole before a row is read
+        if err:
+            raise UnreadableFile(f"{f}: {err}")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            for i, row in enumerate(reader, start=2):
+                yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
+        except csv.Error as e:
+            if "field larger" not in str(e):
+                raise UnreadableFile(f"{f}: row {reader.line_num + 1}: not CSV: {e}") from None
+            raise InputTooLarge(f"{f}: row {reader.line_num + 1}: {e} (a cell may hold at most {limit:,} "
+                                "characters: limits.jsonl_max_line_bytes in docs/schema.md)") from None
 
 
-class InputTooLarge(ValueError):
+class InputTooLarge(UnreadableFile):
     """A bundle file beyond the input limits (schema.yaml ``limits``): the whole file is refused."""
 
 
@@ -198,7 +204,10 @@ def read_xlsx(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
     from openpyxl import load_workbook
 
     check_xlsx_size(path)
-    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises KeyError, InvalidFileException, ... for a non-workbook
+        raise UnreadableFile(f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {clip(str(e))})") from None
     for sheet in sheet_names():
         if sheet not in wb.sheetnames:
             continue

@@ -20,7 +20,7 @@ from graph.private_files import open_private
 from graph.queries import run_internal
 from graph.schema import load_schema
 from graph.store.base import Store, StoreError
-from ingest import bundle, reference
+from ingest import bundle, readers, reference
 from ingest.batch import Batch, RecordError, RecordGraph, Reject
 from ingest.common import Context, is_public
 from ingest.external import citizenlab, mvt, sii
@@ -77,20 +77,16 @@ def sha256_of(path: Path) -> str:
 
 def detect_jsonl(path: Path) -> str:
     """Which reference format a JSON Lines file holds, from the keys of its first record."""
-    with path.open(encoding="utf-8") as fh:
-        for _, line in _lines(fh, load_schema().limits.jsonl_max_line_bytes):
-            if line is not None and line.strip():
-                try:
-                    keys = set(json.loads(line))
-                except (json.JSONDecodeError, TypeError):
-                    break
-                if "host_state" in keys or "tactics" in keys:
-                    return "cases"
-                if "report_year" in keys:
-                    return "un_reports"
-                if "clients" in keys or "products" in keys:
-                    return "companies"
-                break
+    for _, rec, err in read_jsonl(path):
+        if not err:
+            keys = set(rec)
+            if "host_state" in keys or "tactics" in keys:
+                return "cases"
+            if "report_year" in keys:
+                return "un_reports"
+            if "clients" in keys or "products" in keys:
+                return "companies"
+        break
     raise IngestError(f"{path}: cannot tell the format from the first record; name it with --source-type")
 
 
@@ -149,44 +145,9 @@ def discover(paths: list[Path], source_type: str | None = None) -> list[tuple[st
     return sorted(found, key=lambda x: (SOURCE_TYPES.index(x[0]), str(x[1])))
 
 
-def _lines(fh, limit: int) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) of every line, reading at most ``limit`` characters of one line; a longer line is
-    (number, None) and the rest of it is skipped unread into memory."""
-    n = 0
-    while True:
-        line = fh.readline(limit + 1)
-        if not line:
-            return
-        n += 1
-        if len(line) > limit and not line.endswith("\n"):
-            while True:  # skip to the end of this line in bounded chunks
-                rest = fh.readline(1 << 16)
-                if not rest or rest.endswith("\n"):
-                    break
-            yield n, None
-            continue
-        yield n, line
-
-
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any, str | None]]:
-    """(line number, record or raw text, error) for every non-empty line."""
-    limit = load_schema().limits.jsonl_max_line_bytes
-    with path.open(encoding="utf-8") as fh:
-        for n, line in _lines(fh, limit):
-            if line is None:
-                yield n, None, f"line longer than {limit:,} characters (limits.jsonl_max_line_bytes); not read"
-                continue
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield n, line.rstrip("\n"), f"invalid JSON: {e.msg} at column {e.colno}"
-                continue
-            if not isinstance(rec, dict):
-                yield n, rec, "expected a JSON object"
-                continue
-            yield n, rec, None
+    """(line number, record or raw text, error) for every non-empty line (ingest/readers.py)."""
+    return readers.jsonl(path, load_schema().limits.jsonl_max_line_bytes)
 
 
 def _store_aliases(store: Store) -> dict[str, tuple[str, str]]:
@@ -370,6 +331,13 @@ def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names:
                 batch.rejects.append(_redacted_reject(redactor, where, line, e.field, e.reason, raw))
                 report.rejected += 1
                 continue
+            except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as e:
+                # A value of a shape the mapper does not expect (a number where a list belongs...): the record
+                # is bad, not the ingest; it is set aside like any other.
+                reason = f"unexpected value ({type(e).__name__}: {readers.clip(str(e))})"
+                batch.rejects.append(_redacted_reject(redactor, where, line, None, reason, raw))
+                report.rejected += 1
+                continue
             batch.add(rg)
         reports.append(report)
         if progress:
@@ -446,7 +414,7 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
         if kind == "bundle" and path.suffix.lower() == ".xlsx":
             try:
                 bundle.check_xlsx_size(path)  # before anything reads it
-            except bundle.InputTooLarge as e:
+            except readers.UnreadableFile as e:
                 raise IngestError(str(e)) from None
     store.ensure_schema()
     if not rebuild and (old := old_pseudonyms(store)):
@@ -454,7 +422,7 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
     try:
         batch, files, resolver, agencies, redactor = build_batch(_EmptyGraph() if rebuild else store, items,
                                                        keep_private_names, progress, dec)
-    except bundle.InputTooLarge as e:
+    except readers.UnreadableFile as e:
         raise IngestError(str(e)) from None
     if rebuild:
         store.start_afresh()

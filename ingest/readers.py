@@ -36,7 +36,7 @@ def parse_json(text: str) -> tuple[Any, str | None]:
     try:
         return json.loads(text), None
     except json.JSONDecodeError as e:
-        return None, f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}"
+        return None, f"invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
     except RecursionError:
         return None, "JSON nested too deeply"
 
@@ -79,14 +79,42 @@ def read_yaml(path: Path) -> tuple[Any, str | None]:
         return None, "YAML nested too deeply"
 
 
-def jsonl(path: Path) -> Iterator[tuple[int, Any, str | None]]:
+class UnreadableFile(ValueError):
+    """A whole input file that cannot be read (not UTF-8 where text is needed, not the format its name says,
+    beyond a size limit): the ingest refuses it before anything is written, naming the file."""
+
+
+def lines(fh, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of every line of a binary file, reading at most ``limit`` bytes of one line; a
+    longer line is (number, None) and the rest of it is skipped unread into memory."""
+    n = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # skip to the end of this line in bounded chunks
+                rest = fh.readline(1 << 16)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield n, None
+            continue
+        yield n, line
+
+
+def jsonl(path: Path, limit: int) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, record or raw text, error) for every non-empty line of a JSON Lines file.
 
     Each line is decoded on its own, so one line of invalid UTF-8 is one bad record; a line that is
-    not a JSON object is one too. CRLF endings and a byte-order mark on the first line are accepted.
+    not a JSON object, or longer than ``limit`` bytes, is one too. CRLF endings and a byte-order mark
+    on the first line are accepted.
     """
     with path.open("rb") as fh:
-        for n, raw in enumerate(fh, start=1):
+        for n, raw in lines(fh, limit):
+            if raw is None:
+                yield n, None, f"line longer than {limit:,} bytes (limits.jsonl_max_line_bytes); not read"
+                continue
             text, err = decode(raw)
             if err:
                 yield n, clip(raw.decode("utf-8", "replace").rstrip()), err

@@ -78,8 +78,23 @@ class EmbeddedStore(Store):
 
     def _open(self) -> None:
         with private_umask():
-            self._db = ladybug.Database(str(self.path), read_only=not self.write)
+            try:
+                self._db = ladybug.Database(str(self.path), read_only=not self.write)
+            except RuntimeError as e:
+                if self.write or "recovery is pending" not in str(e):
+                    raise
+                self._recover()
+                self._db = ladybug.Database(str(self.path), read_only=True)
             self._conn = ladybug.Connection(self._db)
+
+    def _recover(self) -> None:
+        """A writer killed during its commit leaves a write-ahead log that only a read-write open replays
+        (bench/crash_trials.py found it: the next read-only open refuses). Replay it once, as the writer would,
+        under the writer's lock, then read as usual."""
+        self._lock.release()
+        with DbLock(self.path, exclusive=True, timeout=self._lock.timeout):
+            ladybug.Database(str(self.path)).close()
+        self._lock.acquire()
 
     def _close_db(self) -> None:
         with private_umask():

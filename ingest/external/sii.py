@@ -10,7 +10,6 @@ in-country scans carry ``basis_kind: in_country_detection``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from graph import ids
 from graph.countries import UnknownCountry, resolve_country
 from ingest.batch import RecordError, RecordGraph
 from ingest.common import Context, agency, company, country, sourced, web_sources
+from ingest.readers import read_json
 from ingest.resolve import CompanyResolver
 
 COMPANIES, TRANSFERS = "companies.json", "transfers.json"
@@ -42,9 +42,8 @@ def is_sii_dir(path: Path) -> bool:
 
 def json_kind(path: Path) -> str | None:
     """'sii' for an SII companies/transfers file, 'citizenlab' for the report corpus, else None."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    data, err = read_json(path)
+    if err:
         return None
     first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
     if first.get("bibtex_type") in ("Company", "Sale"):
@@ -56,10 +55,9 @@ def json_kind(path: Path) -> str | None:
 
 def read_array(path: Path) -> Iterator[tuple[str, Any, str | None]]:
     """(record ref, record, error) for every element of a JSON array file."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        yield "file", None, f"invalid JSON: {e.msg} at line {e.lineno}"
+    data, err = read_json(path)
+    if err:
+        yield "file", None, err
         return
     if not isinstance(data, list):
         yield "file", None, "expected a JSON array of records"
