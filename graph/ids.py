@@ -39,7 +39,13 @@ def normalise_name(name: str) -> str:
     """Lower case, ASCII, punctuation to spaces, legal forms (rigour's organisation types) removed."""
     plain = normalize(name, ascii=True) or ""
     stripped = normalize(remove_org_types(name), ascii=True) or ""
-    return stripped or plain
+    if stripped:
+        return stripped
+    # Every word reads as a legal form somewhere ("PP" is one in Poland): drop only the trailing ones.
+    words = plain.split()
+    while len(words) > 1 and not normalize(remove_org_types(words[-1]), ascii=True):
+        words.pop()
+    return " ".join(words)
 
 
 def slug(text: str) -> str:

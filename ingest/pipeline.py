@@ -167,7 +167,7 @@ def build_resolver(store: Store, items: list[tuple[str, Path]], decisions: Decis
     for kind, path in items:
         if kind == "companies":
             for _, rec, err in read_jsonl(path):
-                if err or not rec.get("name"):
+                if err or not isinstance(rec.get("name"), str) or not rec["name"].strip():
                     continue
                 names = reference.company_aliases(rec)
                 hq = rec.get("hq_country") if isinstance(rec.get("hq_country"), str) else None
@@ -188,7 +188,7 @@ def build_agency_resolver(store: Store, items: list[tuple[str, Path]], decisions
     for kind, path in items:
         if kind == "cases":
             for _, rec, err in read_jsonl(path):
-                if err or not isinstance(rec.get("agencies"), list) or not rec.get("origin_state"):
+                if err or not isinstance(rec.get("agencies"), list) or not isinstance(rec.get("origin_state"), str):
                     continue
                 try:
                     origin = resolve_country(rec["origin_state"])
@@ -272,7 +272,7 @@ def collect_names(items: list[tuple[str, Path]]) -> tuple[Redactor, dict[str, di
             for _, rec, err in read_jsonl(path):
                 targets = rec.get("targets") if not err else None
                 for t in targets if isinstance(targets, list) else []:
-                    if isinstance(t, dict) and t.get("name"):
+                    if isinstance(t, dict) and isinstance(t.get("name"), str) and t["name"].strip():
                         redactor.add(t["name"], public=is_public(t.get("public_figure")))
         elif kind == "bundle":
             for sheet, _f, _line, row in _bundle_rows(path):

@@ -208,7 +208,8 @@ def map_un_report(rec: dict[str, Any], ctx: Context) -> RecordGraph:
 def company_aliases(rec: dict[str, Any]) -> list[str]:
     """Every name a companies.jsonl record is known by (aliases with bracketed notes removed)."""
     names = [rec.get("name") or ""]
-    for alias in rec.get("aliases") or []:
+    aliases = rec.get("aliases")
+    for alias in aliases if isinstance(aliases, list) else []:
         alias = str(alias)
         if "not confirmed" in alias or alias.lower().startswith("successor to"):
             continue  # a doubted alias or a predecessor is not the same entity

@@ -79,7 +79,7 @@ def test_a_jsonl_line_over_the_limit_is_rejected_and_the_rest_loads(empty_store,
     path = _jsonl(tmp_path / "cases.jsonl", [_case(1), long_line, _case(3)])
     report = ingest(empty_store, [path])
     assert [(r.line, r.record) for r in report.rejects] == [(2, None)]
-    assert "longer than 1,048,576 characters" in report.rejects[0].reason
+    assert "longer than 1,048,576 bytes" in report.rejects[0].reason
     assert sorted(r[0] for r in empty_store.rows("MATCH (i:Incident) RETURN i.id")[1]) == ["lim-1", "lim-3"]
 
 

@@ -52,11 +52,10 @@ def test_the_embedded_store_keeps_its_wal_private(tmp_path, umask):
     try:
         with EmbeddedStore(tmp_path / "w.lbug", write=True) as store:
             store.ensure_schema()
-            store.begin()
-            store.upsert_nodes("Country", [{"iso2": "SE", "name": "Sweden"}])
-            wal = tmp_path / "w.lbug.wal"
-            assert wal.exists() and _mode(wal) == "0o600"
-            store.commit()
+            with store.transaction():
+                store.upsert_nodes("Country", [{"iso2": "SE", "name": "Sweden"}])
+                wal = tmp_path / "w.lbug.wal"
+                assert wal.exists() and _mode(wal) == "0o600"
         assert _mode(tmp_path / "w.lbug") == "0o600" and _mode(tmp_path / "w.lbug.lock") == "0o600"
         probe = tmp_path / "probe"
         probe.touch()

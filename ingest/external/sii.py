@@ -19,7 +19,7 @@ from graph import ids
 from graph.countries import UnknownCountry, resolve_country
 from ingest.batch import RecordError, RecordGraph
 from ingest.common import Context, agency, company, country, sourced, web_sources
-from ingest.readers import read_json
+from ingest.readers import clip, read_json
 from ingest.resolve import CompanyResolver
 
 COMPANIES, TRANSFERS = "companies.json", "transfers.json"
@@ -64,7 +64,7 @@ def read_array(path: Path) -> Iterator[tuple[str, Any, str | None]]:
         return
     for i, rec in enumerate(data, start=1):
         key = rec.get("bibtex_key") or rec.get("unique_id") if isinstance(rec, dict) else None
-        ref = f"#{i}" + (f" {key}" if key else "")
+        ref = f"#{i}" + (f" {clip(key)}" if isinstance(key, str) and key else "")
         yield ref, rec, None if isinstance(rec, dict) else "expected a JSON object"
 
 
@@ -79,6 +79,8 @@ def _strings(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return [value]
+    if not isinstance(value, (list, tuple)):
+        return [str(value)]
     return [str(v) for v in value if v is not None and str(v).strip()]
 
 
@@ -106,11 +108,14 @@ def register(resolver: CompanyResolver, path: Path) -> None:
     if f.name != COMPANIES and json_kind(f) != "sii":
         return
     for _, rec, err in read_array(f):
-        if err or rec.get("bibtex_type") != "Company" or not rec.get("company_name"):
+        if err or rec.get("bibtex_type") != "Company" or not isinstance(rec.get("company_name"), str):
             continue
         website = rec.get("website") if isinstance(rec.get("website"), str) else None
-        resolver.register(_name(rec["company_name"]), trading_names(rec), rule="alias", hq=record_hq(rec),
-                          website=website)
+        try:
+            resolver.register(_name(rec["company_name"]), trading_names(rec), rule="alias", hq=record_hq(rec),
+                              website=website)
+        except (TypeError, ValueError, AttributeError, KeyError):
+            continue  # a record of an unexpected shape: rejected, with its reason, when it is mapped
 
 
 def record_hq(rec: dict[str, Any]) -> str | None:
@@ -129,11 +134,11 @@ def register_agencies(agencies, path: Path) -> None:
     if f.name != TRANSFERS and json_kind(f) != "sii":
         return
     for _, rec, err in read_array(f):
-        if err or rec.get("bibtex_type") != "Sale":
+        if err or rec.get("bibtex_type") != "Sale" or not isinstance(rec.get("enduser") or "", str):
             continue
         try:
             iso2 = resolve_country(rec.get("recipient_country") or "")
-        except UnknownCountry:
+        except (UnknownCountry, TypeError, AttributeError):
             continue
         for name, kind in _endusers(rec.get("enduser"), iso2):
             if kind == "state_agency":
