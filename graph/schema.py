@@ -36,6 +36,10 @@ class Prop:
     max_length: int | None = None  # characters of a STRING, or of each item of a STRING[]
     format: str | None = None  # "url": an http:// or https:// URL
 
+    @property
+    def is_list(self) -> bool:
+        return self.type == "STRING[]"
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -46,10 +50,6 @@ class Limits:
     jsonl_max_line_bytes: int = 1 << 20
     xlsx_max_uncompressed_bytes: int = 64 << 20
     descriptions: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def is_list(self) -> bool:
-        return self.type == "STRING[]"
 
 
 @dataclass(frozen=True)

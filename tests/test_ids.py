@@ -91,4 +91,6 @@ def test_company_names_fold_with_the_fields_libraries():
     assert ids.company_id("Hacking Team S.r.l.") == ids.company_id("HACKING TEAM") == "company-hacking-team"
     assert ids.normalise_name("DigiVox B.V.") == ids.normalise_name("Digivox") == "digivox"
     assert ids.normalise_name("Área S.p.A.") == "area"
-    assert ids.normalise_name("Pty Ltd") == "pty ltd"  # nothing but legal forms: kept whole
+    # nothing but legal forms: only the trailing ones go, so a suffix still never changes the company
+    assert ids.normalise_name("Pty Ltd") == ids.normalise_name("Pty") == "pty"
+    assert ids.normalise_name("PP Ltd") == ids.normalise_name("PP") == "pp"
