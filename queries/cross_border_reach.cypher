@@ -15,6 +15,7 @@
 //   last_year: year of the latest dated incident
 // order_by: [-incidents, host]
 // sort_lists: [tactics]
+// nodes: {host: Country, tactics: Tactic}
 MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Country {iso2: $origin})
 MATCH (i)-[:OCCURRED_IN]->(h:Country)
 WHERE h.iso2 <> o.iso2

@@ -17,6 +17,7 @@
 //   first_year: year of the earliest dated incident
 //   last_year: year of the latest dated incident
 // order_by: [-incidents, origin, host]
+// nodes: {origin: Country, host: Country}
 MATCH (i:Incident)-[:PERPETRATED_BY]->(o:Country)
 MATCH (i)-[:OCCURRED_IN]->(h:Country)
 WHERE h.iso2 <> o.iso2
