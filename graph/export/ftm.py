@@ -52,6 +52,20 @@ def entity_id(label: str, key: str) -> str:
     return f"tnr-{label.lower()}-h-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
 
 
+PROVENANCE_PROPS = ("source_record", "source_records", "source_urls")
+
+
+def note(rtype: str, arrow: str, country_node: str, props: dict[str, Any]) -> str:
+    """The note that carries a relationship to or from a country, with its own (non-provenance) properties.
+
+    >>> note("RESPONDED_TO", "<-", "Country:CA", {"response": "protected", "source_urls": ["u"]})
+    'tnr:RESPONDED_TO<-CA {"response": "protected"}'
+    """
+    own = {k: v for k, v in sorted(props.items()) if k not in PROVENANCE_PROPS and k != "rel_type"}
+    text = f"{NOTE_PREFIX}{rtype}{arrow}{country_node.split(':', 1)[1]}"
+    return text + (" " + json.dumps(own, ensure_ascii=False) if own else "")
+
+
 class FtMExporter(Exporter):
     name = "ftm"
     suffix = ".ftm.jsonl"
@@ -107,9 +121,9 @@ class FtMExporter(Exporter):
         lu, lv = g.nodes[u][NODE_LABEL], g.nodes[v][NODE_LABEL]
         if lv == "Country" and u in proxies:
             prop = COUNTRY_PROPS.get((k, lu))
-            proxies[u].add(prop or "notes", v.split(":", 1)[1] if prop else f"{NOTE_PREFIX}{k}->{v.split(':', 1)[1]}")
+            proxies[u].add(prop or "notes", v.split(":", 1)[1] if prop else note(k, "->", v, d))
         elif lu == "Country" and v in proxies:
-            proxies[v].add("notes", f"{NOTE_PREFIX}{k}<-{u.split(':', 1)[1]}")
+            proxies[v].add("notes", note(k, "<-", u, d))
         elif k in ("TARGETED", "FACILITATED") and u in proxies and v in proxies:
             event = proxies[u] if k == "TARGETED" else proxies[v]
             event.add("involved", ids[v] if k == "TARGETED" else ids[u])
