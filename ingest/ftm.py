@@ -40,6 +40,7 @@ NOTE = re.compile(r"^tnr:([A-Z_]+)(->|<-)([A-Z]{2})(?: (\{.*\}))?$")
 # Entities first (links refer to them), then events and links.
 ORDER = ("Company", "Organization", "PublicBody", "Person", "Event", "Sanction", "Ownership", "UnknownLink")
 KEYS = "ftm_keys"
+EXPORT_CONTROL = re.compile(r"export|entity list|industry and security", re.I)
 
 
 def is_ftm_record(keys: set[str]) -> bool:
@@ -169,7 +170,7 @@ def _person(rg: RecordGraph, ctx: Context, eid: str, props: dict[str, list[str]]
     role = role if role in roles else None
     if mine:
         pid = rg.node("Person", {"id": mine[1], "name": props["name"][0], "role": role, "public_figure": public,
-                                 "pseudonymised": "tnr:pseudonymised" in notes})
+                                 "pseudonymised": True if "tnr:pseudonymised" in notes else None})
     else:
         pid = person(rg, ctx, props["name"][0], role, public, "name")
     for value in props.get("nationality", []) + props.get("citizenship", []):
@@ -221,7 +222,11 @@ def _event(rg: RecordGraph, ctx: Context, eid: str, props: dict[str, list[str]])
 def _sanction(rg: RecordGraph, ctx: Context, eid: str, props: dict[str, list[str]]):
     mine = tnr_key(eid.split("--", 1)[0])
     kinds = load_schema().node("AccountabilityAction").props["kind"].enum or ()
-    kind = _first(props, "program") if mine else None
+    program = _first(props, "program") or ""
+    if mine:
+        kind = program
+    else:  # an export-control list (the US Entity List) is not a sanction programme
+        kind = "export_control" if EXPORT_CONTROL.search(f"{program} {_first(props, 'authority') or ''}") else "sanction"
     date = parse_date(_first(props, "date", "startDate", "listingDate"), "date")
     where = _first(props, "country")
     aid = rg.node("AccountabilityAction", {

@@ -110,7 +110,7 @@ def read(path: Path, schema: Schema | None = None) -> nx.MultiDiGraph:
     """A GEXF export read back with ``networkx.read_gexf``: reserved names, lists and types restored;
     the GEXF label and spells (derived from name and date) are dropped."""
     raw = nx.read_gexf(path)
-    g = nx.MultiDiGraph(raw.graph)
+    g = nx.MultiDiGraph(**raw.graph)
     for n, d in raw.nodes(data=True):
         g.add_node(n, **{prop_name(k): v for k, v in d.items() if k not in ("label", "spells")})
     for u, v, d in raw.edges(data=True):

@@ -50,7 +50,7 @@ def decode(schema: Schema, g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for n, d in g.nodes(data=True):
         node = schema.node(d[NODE_LABEL])
         out.add_node(n, **{k: _typed(node.props.get(k), v) for k, v in d.items()})
-    for u, v, k, d in g.edges(keys=True, data=True):
+    for u, v, d in g.edges(data=True):
         rel = schema.rel(d[REL_TYPE])
         out.add_edge(u, v, key=d[REL_TYPE], **{a: _typed(rel.props.get(a), x) for a, x in d.items()})
     return out

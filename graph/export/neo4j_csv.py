@@ -103,7 +103,8 @@ class Neo4jCSVExporter(Exporter):
         for rtype, a, b in sorted(by_triple):
             rel = self.schema.rel(rtype)
             ka, kb = self.schema.node(a).key, self.schema.node(b).key
-            header = [f":START_ID({a})", f":END_ID({b})", ":TYPE", *(f"{p.name}:{ADMIN_TYPES[p.type]}" for p in rel.props.values())]
+            header = [f":START_ID({a})", f":END_ID({b})", ":TYPE",
+                      *(f"{p.name}:{ADMIN_TYPES[p.type]}" for p in rel.props.values())]
             rows = [[cells.cell(self.schema.node(a).props[ka], da[ka]), cells.cell(self.schema.node(b).props[kb], db[kb]),
                      rtype, *(cells.cell(p, d.get(p.name)) for p in rel.props.values())]
                     for da, db, d in by_triple[(rtype, a, b)]]
@@ -118,9 +119,9 @@ class Neo4jCSVExporter(Exporter):
 
 def import_command(node_files: list[str], rel_files: list[str], delimiter: str, database: str = "neo4j") -> str:
     """The neo4j-admin command (Neo4j 5) that loads the folder into an empty database, run from the folder."""
-    args = ["neo4j-admin", "database", "import", "full", f"--array-delimiter={delimiter}",
+    args = ["neo4j-admin", "database", "import", "full", database, f"--array-delimiter={delimiter}",
             "--multiline-fields=true", "--overwrite-destination=true",
-            *(f"--nodes={f}" for f in node_files), *(f"--relationships={f}" for f in rel_files), database]
+            *(f"--nodes={f}" for f in node_files), *(f"--relationships={f}" for f in rel_files)]
     return ("#!/bin/sh\n# Bulk-load this tnr-graph export into an EMPTY Neo4j database (run from this folder, "
             "server stopped).\n" + " \\\n  ".join(shlex.quote(a) for a in args) + "\n")
 
