@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -203,7 +204,8 @@ def test_neo4j_admin_imports_the_csv_with_the_same_counts(fx, fx_graph, tmp_path
     (home / "conf" / "neo4j.conf").write_text(f"server.directories.data={home / 'data'}\n"
                                                f"server.directories.logs={home / 'logs'}\n")
     script = (out / "import.sh").read_text()
-    args = [a.strip(" \\'") for a in script.split("neo4j-admin", 1)[1].split()]
+    command = " ".join(x for x in script.replace("\\\n", " ").splitlines() if not x.startswith("#"))
+    args = shlex.split(command)[1:]  # after "neo4j-admin"
     java = shutil.which("java")
     done = subprocess.run([java, "-Xmx384m", "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", *args,
                            "--max-off-heap-memory=256m", "--threads=1"], cwd=out, capture_output=True, text=True,
@@ -228,10 +230,10 @@ def test_cypher_script_recreates_the_sample_in_an_empty_neo4j_with_the_same_hash
     _Neo4jContent.now = None
     with neo4j_store(neo4j_server, write=True) as target:
         target.clear()
-        statements = run_script(target.driver, out)
+        statements = run_script(target._driver, out, target.database)
         assert statements > len(target.schema.nodes)
         assert graph_hash(target) == want
-        run_script(target.driver, out)  # MERGE: a second run changes nothing
+        run_script(target._driver, out, target.database)  # MERGE: a second run changes nothing
         assert graph_hash(target) == want
 
 
@@ -243,7 +245,7 @@ def test_cypher_script_of_an_ego_network_recreates_exactly_that_subgraph(fx, tmp
     _Neo4jContent.now = None
     with neo4j_store(neo4j_server, write=True) as target:
         target.clear()
-        run_script(target.driver, out)
+        run_script(target._driver, out, target.database)
         assert as_sets(whole_graph(target)) == as_sets(ego)
 
 
