@@ -16,12 +16,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from followthemoney import model
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph.export import FORMATS, Selection, export
 from graph.export import gexf as gexf_mod
 from graph.export import graphml as graphml_mod
 from graph.export import nodelink as nodelink_mod
-from graph.export.base import unneutralise
+from graph.export.base import neutralise, unneutralise
 from graph.export.cypher import read_meta, run_script
 from graph.export.selection import ego_selection, path_selection, query_selection, whole_graph
 from graph.store.embedded import EmbeddedStore
@@ -426,3 +428,21 @@ def test_cli_exports_each_selection_and_logs_it(fx_db, tmp_path):
     assert bad.returncode == 2 and "exactly one of" in bad.stderr
     bad = tnr("export", "-f", "pdf", "--all", "-o", str(tmp_path / "x.pdf"), "--db", str(db))
     assert bad.returncode == 2 and "unknown format" in bad.stderr
+
+
+def test_every_query_nodes_header_names_result_columns_and_schema_labels():
+    from graph.queries import load_library
+    from graph.schema import load_schema
+
+    declared = {name: q.nodes for name, q in load_library().items() if q.nodes}
+    assert declared["corporate_complicity"] == {"company": "Company", "incident": "Incident", "state": "Country"}
+    for name, nodes in declared.items():
+        for column, label in nodes.items():
+            assert column in load_library()[name].columns and label in load_schema().nodes, (name, column)
+
+
+@given(st.text())
+def test_unneutralise_inverts_neutralise_and_no_cell_starts_a_formula(text):
+    cell = neutralise(text)
+    assert unneutralise(cell) == text
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -92,7 +92,7 @@ def _with_meta(xml: bytes, meta: dict[str, Any]) -> bytes:
     that one element: parsing 20 MB of XML again to add it would double the time)."""
     start, end = xml.index(b"<creator>"), xml.index(b"</creator>") + len(b"</creator>")
     ours = (f"<creator>tnr-graph ({xml[start + 9:end - 10].decode()})</creator>"
-            f"<description>{escape(json.dumps(meta, ensure_ascii=False))}</description>").encode("utf-8")
+            f"<description>{escape(json.dumps(meta, ensure_ascii=False))}</description>").encode()
     return xml[:start] + ours + xml[end:]
 
 

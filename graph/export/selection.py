@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 
 from graph import ids
-from graph.analysis.subgraph import PROVENANCE, factual_rels, node_id, resolve, split_node_id
+from graph.analysis.subgraph import PROVENANCE, factual_rels, node_id, split_node_id
 from graph.store.base import Store, StoreError
 from graph.store.snapshot import node_rows, rel_rows, triples
 
@@ -192,7 +192,3 @@ def redact(g: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
                  "rule": "non-public persons carry their pseudonym, never their name",
                  "free_text_redacted": False}
 
-
-def resolve_entity(store: Store, ref: str) -> str:
-    """``Label:key`` of an entity reference (as the analyses take it)."""
-    return resolve(store, ref)
