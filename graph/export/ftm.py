@@ -44,8 +44,8 @@ COUNTRY_PROPS = {("OCCURRED_IN", "Incident"): "country", ("HEADQUARTERED_IN", "C
 def entity_id(label: str, key: str) -> str:
     """The FtM id of a node.
 
-    >>> entity_id("Company", "company-nso-group"), entity_id("Incident", "ref 1")[:22]
-    ('tnr-company-company-nso-group', 'tnr-incident-h-4c7e2a0')
+    >>> entity_id("Company", "company-nso-group"), entity_id("Incident", "ref 1")[:21]
+    ('tnr-company-company-nso-group', 'tnr-incident-h-78068a')
     """
     if registry.entity.REGEX.match(key):
         return f"tnr-{label.lower()}-{key}"
