@@ -25,9 +25,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from followthemoney import model
-from followthemoney.exc import InvalidData
-
 from graph import ids
 from graph.schema import load_schema
 from ingest.batch import RecordError, RecordGraph
@@ -97,6 +94,9 @@ def _ref(ctx: Context, entity_id: str, prop: str) -> tuple[str, str]:
 
 
 def map_entity(rec: dict[str, Any], ctx: Context) -> RecordGraph:
+    from followthemoney import model  # noqa: PLC0415 - a heavy import, only when FtM is ingested
+    from followthemoney.exc import InvalidData  # noqa: PLC0415
+
     schema = model.get(rec.get("schema") or "")
     if schema is None:
         raise RecordError("schema", f"schema: {rec.get('schema')!r} is not a followthemoney schema")

@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from followthemoney import model
-from followthemoney.types import registry
 
 from graph.export.base import Exporter, write_sidecar
 from graph.export.selection import NODE_LABEL, Selection
@@ -47,6 +45,8 @@ def entity_id(label: str, key: str) -> str:
     >>> entity_id("Company", "company-nso-group"), entity_id("Incident", "ref 1")[:21]
     ('tnr-company-company-nso-group', 'tnr-incident-h-78068a')
     """
+    from followthemoney.types import registry  # noqa: PLC0415 - a heavy import, only for FtM exports
+
     if registry.entity.REGEX.match(key):
         return f"tnr-{label.lower()}-{key}"
     return f"tnr-{label.lower()}-h-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
@@ -71,6 +71,8 @@ class FtMExporter(Exporter):
     suffix = ".ftm.jsonl"
 
     def entities(self, g: nx.MultiDiGraph) -> list[Any]:
+        from followthemoney import model  # noqa: PLC0415 - a heavy import, only for FtM exports
+
         proxies: dict[str, Any] = {}
         ids: dict[str, str] = {}
         for n, d in g.nodes(data=True):
@@ -118,6 +120,8 @@ class FtMExporter(Exporter):
             p.add("summary", d.get("summary"))
 
     def _edge(self, g, proxies, ids, u, v, k, d) -> None:
+        from followthemoney import model  # noqa: PLC0415
+
         lu, lv = g.nodes[u][NODE_LABEL], g.nodes[v][NODE_LABEL]
         if lv == "Country" and u in proxies:
             prop = COUNTRY_PROPS.get((k, lu))
@@ -149,6 +153,8 @@ class FtMExporter(Exporter):
             proxies[f"~{link.id}"] = link
 
     def _sanctions(self, g, ids, n, d) -> dict[str, Any]:
+        from followthemoney import model  # noqa: PLC0415
+
         out = {}
         for _, target, ed in g.out_edges(n, data=True):
             if ed.get("rel_type") != "CONCERNS" or target not in ids:

@@ -118,9 +118,13 @@ class Neo4jCSVExporter(Exporter):
 
 
 def import_command(node_files: list[str], rel_files: list[str], delimiter: str, database: str = "neo4j") -> str:
-    """The neo4j-admin command (Neo4j 5) that loads the folder into an empty database, run from the folder."""
+    """The neo4j-admin command (Neo4j 5) that loads the folder into a new database, run from the folder.
+
+    No ``--overwrite-destination``: neo4j-admin refuses to replace a database that exists, so running it by
+    mistake against a live one destroys nothing.
+    """
     args = ["neo4j-admin", "database", "import", "full", database, f"--array-delimiter={delimiter}",
-            "--multiline-fields=true", "--overwrite-destination=true",
+            "--multiline-fields=true",
             *(f"--nodes={f}" for f in node_files), *(f"--relationships={f}" for f in rel_files)]
     return ("#!/bin/sh\n# Bulk-load this tnr-graph export into an EMPTY Neo4j database (run from this folder, "
             "server stopped).\n" + " \\\n  ".join(shlex.quote(a) for a in args) + "\n")
