@@ -43,6 +43,13 @@ def as_sets(g: nx.MultiDiGraph):
 
 
 @pytest.fixture()
+def embedded_empty(tmp_path):
+    """An empty embedded store, for tests of a file format (the round trips run on both backends)."""
+    with EmbeddedStore(tmp_path / "empty.lbug", write=True) as store:
+        yield store
+
+
+@pytest.fixture()
 def fx_graph(fx):
     return whole_graph(fx)
 
@@ -134,9 +141,8 @@ def test_csv_round_trips_through_tnr_ingest(fx, fx_graph, tmp_path, empty_store)
     assert graph_hash(empty_store) == once  # re-running the ingest changes nothing
 
 
-def test_csv_neutralises_formulas_and_the_import_reverses_exactly(empty_store, tmp_path):
-    if empty_store.backend != "embedded":
-        pytest.skip("one backend is enough for a file format test")
+def test_csv_neutralises_formulas_and_the_import_reverses_exactly(embedded_empty, tmp_path):
+    empty_store = embedded_empty
     empty_store.ensure_schema()
     tricky = {"id": "company-eq", "name": "=HYPERLINK(\"http://x\")", "aliases": ["+1 alias", "@sum", "'quoted", "plain"],
               "sector": "-spyware", "website": "+44 shop"}
@@ -153,9 +159,8 @@ def test_csv_neutralises_formulas_and_the_import_reverses_exactly(empty_store, t
     assert rows == [[tricky["name"], tricky["aliases"], "-spyware", "+44 shop"]]
 
 
-def test_csv_picks_another_array_delimiter_when_an_item_has_a_semicolon(empty_store, tmp_path):
-    if empty_store.backend != "embedded":
-        pytest.skip("one backend is enough for a file format test")
+def test_csv_picks_another_array_delimiter_when_an_item_has_a_semicolon(embedded_empty, tmp_path):
+    empty_store = embedded_empty
     empty_store.ensure_schema()
     empty_store.upsert_nodes("Company", [{"id": "company-x", "name": "X", "aliases": ["a;b", "c"]}])
     export(empty_store, Selection(whole_graph(empty_store), "all"), "csv", tmp_path / "csv")
@@ -309,9 +314,8 @@ def test_ftm_entities_validate_with_followthemoney_and_round_trip(fx, fx_graph, 
     assert got_edges == want_edges
 
 
-def test_ftm_import_merges_companies_through_the_resolver_and_pseudonymises(empty_store, tmp_path):
-    if empty_store.backend != "embedded":
-        pytest.skip("the resolver is backend-independent; the differential tests cover ingest")
+def test_ftm_import_merges_companies_through_the_resolver_and_pseudonymises(embedded_empty, tmp_path):
+    empty_store = embedded_empty
     ingest(empty_store, [SAMPLE])
     companies = {r[0] for r in empty_store.rows("MATCH (c:Company) RETURN c.id")[1]}
     report = ingest(empty_store, [FTM_FIXTURE])
