@@ -58,7 +58,7 @@ def ingest(
     backend: str | None = BackendOpt,
     rejects: Path = typer.Option(Path("rejects.jsonl"), "--rejects", help="Where rejected records go (JSON Lines)."),
     source_type: str | None = typer.Option(None, "--source-type",
-                                           help="cases, companies, un_reports, bundle, sii, mvt or citizenlab."),
+                                           help="cases, companies, un_reports, bundle, sii, mvt, citizenlab, ftm or admin_csv."),
     resolution: Path | None = typer.Option(None, "--resolution", show_default=False,
                                            help="Analyst decisions: merges to confirm or forbid (docs/external-data.md). "
                                                 "Default: the decisions shipped with tnr-graph."),
@@ -207,6 +207,62 @@ def analyze(
         if key in df.attrs:
             console.print(f"{key}: {df.attrs[key]}")
     _emit(df, fmt, name)
+
+
+@app.command(name="export")
+def export_cmd(
+    fmt: str = typer.Option(..., "--format", "-f", help="graphml, gexf, csv, json, cypher or ftm."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write (a folder for csv)."),
+    query_name: str | None = typer.Option(None, "--query", help="Export the nodes a named query's result names."),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE for --query, repeatable."),
+    ego: str | None = typer.Option(None, "--ego", help="Export the ego network of this entity (Label:key, key or name)."),
+    depth: int = typer.Option(2, "--depth", help="Hops of the ego network."),
+    max_nodes: int = typer.Option(100, "--max-nodes", help="Node cap of the ego network."),
+    labels: list[str] = typer.Option([], "--label", help="Keep only ego-network nodes of this label (repeatable)."),
+    path: tuple[str, str] | None = typer.Option(None, "--path", help="FROM TO: export the paths between two entities.",
+                                                show_default=False),
+    cutoff: int = typer.Option(4, "--cutoff", help="Longest path for --path, in relationships."),
+    max_paths: int = typer.Option(10, "--max-paths", help="At most this many paths for --path."),
+    whole: bool = typer.Option(False, "--all", help="Export the whole graph."),
+    sources: bool = typer.Option(False, "--sources", help="Also export Source nodes and provenance relationships "
+                                                          "(always with --all)."),
+    audit_log: Path | None = typer.Option(None, "--audit-log", show_default=False,
+                                          help="Audit log (default: $TNR_AUDIT_LOG, else beside the database)."),
+    db: Path | None = DbOpt,
+    backend: str | None = BackendOpt,
+):
+    """Export a subgraph (query result, ego network, paths or the whole graph) for Gephi, Neo4j, Aleph..."""
+    from graph.export import FORMATS, Selection, export
+    from graph.export import audit as audit_mod
+    from graph.export import selection as sel
+
+    chosen = [x for x in (query_name, ego, path, whole or None) if x]
+    if len(chosen) != 1:
+        _fail("choose exactly one of --query, --ego, --path or --all")
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    store = _store(db, backend)
+    try:
+        if query_name:
+            params = parse_cli_params(param)
+            bind(get_query(query_name), params)
+            s = Selection(sel.query_selection(store, query_name, params, sources), "query", query_name, params)
+        elif ego:
+            ps = {"entity": ego, "depth": depth, "max_nodes": max_nodes, "labels": labels, "sources": sources}
+            s = Selection(sel.ego_selection(store, ego, depth, max_nodes, sources, labels), "ego", None, ps)
+        elif path:
+            ps = {"from": path[0], "to": path[1], "cutoff": cutoff, "max_paths": max_paths, "sources": sources}
+            s = Selection(sel.path_selection(store, path[0], path[1], cutoff, max_paths, sources), "path", None, ps)
+        else:
+            s = Selection(sel.whole_graph(store), "all")
+        log = audit_log or audit_mod.audit_path(store.backend, db or default_db())
+        files, meta = export(store, s, fmt, output, audit_log=log)
+    except (QueryError, StoreError, ValueError, KeyError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    console.print(f"exported {meta['nodes']} nodes and {meta['relationships']} relationships as {fmt} to {output} "
+                  f"({len(files)} file(s)); graph hash {meta['graph_hash'][:12]}; logged in {log}")
 
 
 @app.command()

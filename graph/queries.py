@@ -51,6 +51,9 @@ class Query:
     columns: dict[str, str] = field(default_factory=dict)
     order_by: tuple[str, ...] = ()
     sort_lists: tuple[str, ...] = ()
+    # column -> node label, for columns that hold node keys (a list column holds several): what
+    # ``tnr export --query`` exports of a result
+    nodes: dict[str, str] = field(default_factory=dict)
 
 
 def split_header(source: str, path: str) -> tuple[dict[str, Any], str]:
@@ -88,8 +91,11 @@ def parse_query_file(file: Traversable) -> Query:
         params[name] = Param(name, ptype, spec.get("default"), spec.get("description", ""),
                              bool(spec.get("required", "default" not in spec)), tuple(spec.get("choices") or ()))
     columns = {str(k): str(v or "") for k, v in meta["columns"].items()}
+    nodes = {str(k): str(v) for k, v in (meta.get("nodes") or {}).items()}
+    if set(nodes) - set(columns):
+        raise QueryError(f"{path}: nodes names columns it does not declare: {', '.join(sorted(set(nodes) - set(columns)))}")
     return Query(meta["name"], " ".join(str(meta["description"]).split()), body, path, params, columns,
-                 tuple(meta.get("order_by") or ()), tuple(meta.get("sort_lists") or ()))
+                 tuple(meta.get("order_by") or ()), tuple(meta.get("sort_lists") or ()), nodes)
 
 
 @lru_cache(maxsize=4)

@@ -20,7 +20,7 @@ from graph.private_files import open_private
 from graph.queries import run_internal
 from graph.schema import load_schema
 from graph.store.base import Store, StoreError
-from ingest import bundle, readers, reference
+from ingest import admin_csv, bundle, ftm, readers, reference
 from ingest.batch import Batch, RecordError, RecordGraph, Reject
 from ingest.common import Context, is_public
 from ingest.external import citizenlab, mvt, sii
@@ -29,7 +29,7 @@ from ingest.resolve import DEFAULT_DECISIONS, AgencyResolver, CompanyResolver, D
 
 # Load order: vendors first (so their names and aliases resolve), then facts that name them, then the
 # report corpus last (its gazetteer is built from everything else).
-SOURCE_TYPES = ("companies", "sii", "mvt", "un_reports", "cases", "bundle", "citizenlab")
+SOURCE_TYPES = ("companies", "sii", "mvt", "ftm", "un_reports", "cases", "bundle", "citizenlab", "admin_csv")
 MAPPERS = {"cases": reference.map_case, "companies": reference.map_company, "un_reports": reference.map_un_report}
 WRITE_CHUNK = 5000
 
@@ -86,6 +86,8 @@ def detect_jsonl(path: Path) -> str:
                 return "un_reports"
             if "clients" in keys or "products" in keys:
                 return "companies"
+            if ftm.is_ftm_record(keys):
+                return "ftm"
         break
     raise IngestError(f"{path}: cannot tell the format from the first record; name it with --source-type")
 
@@ -94,6 +96,8 @@ def _external_kind(path: Path) -> str | None:
     """The external dataset a folder or a .json/.yaml file holds (docs/external-data.md), if any."""
     if sii.is_sii_dir(path):
         return "sii"
+    if admin_csv.is_admin_csv_dir(path):
+        return "admin_csv"
     if path.is_dir():
         if mvt.is_mvt_file(path / mvt.FILE):
             return "mvt"
@@ -135,7 +139,7 @@ def discover(paths: list[Path], source_type: str | None = None) -> list[tuple[st
             found += discover(inner, source_type)
         elif path.suffix.lower() == ".jsonl":
             found.append((source_type or detect_jsonl(path), path))
-        elif source_type in ("sii", "mvt", "citizenlab"):
+        elif source_type in ("sii", "mvt", "citizenlab", "ftm"):
             found.append((source_type, path))
         else:
             raise IngestError(f"{path}: unsupported file (expected .jsonl, .xlsx, a folder of bundle CSVs or a "
@@ -236,6 +240,9 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         return
     if kind == "citizenlab":
         yield from citizenlab.records(path)
+        return
+    if kind in ("admin_csv", "ftm"):
+        yield from (admin_csv if kind == "admin_csv" else ftm).records(path)
         return
     if kind == "bundle":
         for sheet, f, line, row in _bundle_rows(path):

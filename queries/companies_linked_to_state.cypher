@@ -20,6 +20,7 @@
 //   sources: web pages cited for the link
 // order_by: [company_name, link, via]
 // sort_lists: [sources]
+// nodes: {company: Company}
 MATCH (c:Company)-[f:FACILITATED]->(i:Incident)-[:PERPETRATED_BY]->(s:Country {iso2: $state})
 RETURN c.id AS company, c.name AS company_name, c.hq_country AS hq_country, 'facilitated' AS link,
        i.id AS via, coalesce(f.role, '') + ': ' + coalesce(f.product, '') AS evidence,

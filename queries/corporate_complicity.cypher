@@ -44,6 +44,7 @@
 //   source_record: the file record that asserted the company's edge
 // order_by: [company_name, incident, link, supplied_to]
 // sort_lists: [link_sources, incident_sources, transfer_ids, tactics, goods]
+// nodes: {company: Company, incident: Incident, state: Country}
 MATCH (c:Company)-[f:FACILITATED]->(i:Incident)-[p:PERPETRATED_BY]->(s:Country)
 WHERE $state = '' OR s.iso2 = $state
 WITH c, f, i, p, s

@@ -20,6 +20,7 @@
 //   last_year: year of the latest dated incident
 // order_by: [-incidents, host]
 // sort_lists: [tactics]
+// nodes: {host: Country, tactics: Tactic}
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(o:Country {iso2: $origin})
 WHERE $attribution = 'any' OR p.attribution = 'documented'
 MATCH (i)-[:OCCURRED_IN]->(h:Country)

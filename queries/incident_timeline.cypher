@@ -12,6 +12,7 @@
 //   incident_ids: their ids
 // order_by: [year, month]
 // sort_lists: [incident_ids]
+// nodes: {incident_ids: Incident}
 MATCH (i:Incident)
 OPTIONAL MATCH (i)-[:PERPETRATED_BY]->(o:Country)
 WITH i, o

@@ -15,6 +15,7 @@
 //   responses: the host state's documented responses (cooperated, failed_to_protect, protected, prosecuted, expelled_diplomats)
 // order_by: [-incidents, host]
 // sort_lists: [origins, responses]
+// nodes: {host: Country, origins: Country}
 MATCH (i:Incident)-[:OCCURRED_IN]->(h:Country)
 WHERE (i.year IS NULL AND $year_from = 0 AND $year_to = 9999)
    OR (i.year >= $year_from AND i.year <= $year_to)

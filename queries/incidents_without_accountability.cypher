@@ -16,6 +16,7 @@
 //   summary: summary
 // order_by: [date, incident]
 // sort_lists: [tactics]
+// nodes: {incident: Incident, origin: Country, host: Country, tactics: Tactic}
 MATCH (i:Incident)-[:OCCURRED_IN]->(h:Country)
 OPTIONAL MATCH (i)-[:PERPETRATED_BY]->(o:Country)
 WITH i, h, o

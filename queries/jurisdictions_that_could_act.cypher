@@ -26,6 +26,7 @@
 //   action_kinds: kinds of those actions
 // order_by: [-incidents_abroad, hq]
 // sort_lists: [companies, incident_ids, incidents_hq_is_host, incidents_hq_is_perpetrator, hosts, origins, supplied_states, supplied_agencies, action_kinds]
+// nodes: {hq: Country, incident_ids: Incident, hosts: Country, origins: Country, supplied_states: Country}
 MATCH (c:Company)-[:HEADQUARTERED_IN]->(hq:Country)
 WHERE $hq = '' OR hq.iso2 = $hq
 OPTIONAL MATCH (c)-[:FACILITATED]->(i:Incident)-[:OCCURRED_IN]->(h:Country)

@@ -22,6 +22,7 @@
 //   first_year: year of the earliest dated incident
 //   last_year: year of the latest dated incident
 // order_by: [-incidents, origin, host]
+// nodes: {origin: Country, host: Country}
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(o:Country)
 WHERE $attribution = 'any' OR p.attribution = 'documented'
 WITH i, p, o

@@ -20,20 +20,34 @@ from graph.store.base import Store
 HASH_VERSION = "tnr-graph-hash-1"
 
 
-def node_rows(store: Store, label: str) -> list[dict[str, Any]]:
-    """Every node of ``label`` as a dict of all its schema properties."""
+def node_rows(store: Store, label: str, keys: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Every node of ``label`` (or only those whose key is in ``keys``) as a dict of all its schema properties."""
     node = store.schema.node(label)
     cols = ", ".join(f"n.{p} AS {p}" for p in node.props)
-    names, rows = store.rows(f"MATCH (n:{label}) RETURN {cols}")
+    where = f" WHERE n.{node.key} IN $keys" if keys is not None else ""
+    names, rows = store.rows(f"MATCH (n:{label}){where} RETURN {cols}", {"keys": list(keys)} if keys is not None else None)
     return [dict(zip(names, r)) for r in rows]
 
 
-def rel_rows(store: Store, rel_type: str, from_label: str, to_label: str) -> list[dict[str, Any]]:
-    """Every ``rel_type`` relationship from ``from_label`` to ``to_label``: ``_from``, ``_to`` and its properties."""
+def rel_rows(store: Store, rel_type: str, from_label: str, to_label: str, from_keys: list[Any] | None = None,
+             to_keys: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Every ``rel_type`` relationship from ``from_label`` to ``to_label``: ``_from``, ``_to`` and its properties.
+
+    ``from_keys``/``to_keys``, when given, keep only relationships between those nodes.
+    """
     ka, kb = store.schema.node(from_label).key, store.schema.node(to_label).key
     cols = "".join(f", r.{p} AS {p}" for p in store.schema.rel(rel_type).props)
+    conds, params = [], {}
+    if from_keys is not None:
+        conds.append(f"a.{ka} IN $from_keys")
+        params["from_keys"] = list(from_keys)
+    if to_keys is not None:
+        conds.append(f"b.{kb} IN $to_keys")
+        params["to_keys"] = list(to_keys)
+    where = f" WHERE {' AND '.join(conds)}" if conds else ""
     names, rows = store.rows(
-        f"MATCH (a:{from_label})-[r:{rel_type}]->(b:{to_label}) RETURN a.{ka} AS _from, b.{kb} AS _to{cols}")
+        f"MATCH (a:{from_label})-[r:{rel_type}]->(b:{to_label}){where} RETURN a.{ka} AS _from, b.{kb} AS _to{cols}",
+        params or None)
     return [dict(zip(names, r)) for r in rows]
 
 
