@@ -65,7 +65,7 @@ def records(path: Path) -> Iterator[tuple[Path, str, int, Any, str | None, Any]]
         else:
             rows.append((n, rec))
     rank = {s: i for i, s in enumerate(ORDER)}
-    rows.sort(key=lambda r: (rank.get(r[1].get("schema"), len(ORDER)), r[0]))
+    rows.sort(key=lambda r: (rank.get(str(r[1].get("schema")), len(ORDER)), r[0]))
     for n, rec in rows:
         yield path, str(path), n, rec, None, map_entity
 
@@ -100,7 +100,10 @@ def map_entity(rec: dict[str, Any], ctx: Context) -> RecordGraph:
     except InvalidData as e:
         raise RecordError("id", f"id: {e}") from None
     data = proxy.to_dict()
-    error = schema.validate(data)
+    try:  # followthemoney 4 raises where earlier versions returned the error
+        error = schema.validate(data)
+    except InvalidData as e:
+        error = getattr(e, "errors", None) or str(e)
     if error:
         raise RecordError("properties", f"properties: {error}")
     props = data["properties"]

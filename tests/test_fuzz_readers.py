@@ -297,3 +297,34 @@ def test_printable_alphabet_is_loaded(fuzz_store, tmp_path):
     """Any printable text in a free-text field is data, never a reason to reject."""
     rec = {**SAMPLE_CASES[0], "id": "fuzz-text", "summary": string.printable * 3}
     check(fuzz_store, [_write(tmp_path, "cases.jsonl", json.dumps(rec).encode())], "cases", ["fuzz-text"])
+
+
+FTM_ENTITIES = [json.loads(line) for line in
+                (FIXTURES / "ftm" / "entity_list_and_ofac.ftm.jsonl").read_text(encoding="utf-8").splitlines() if line]
+ftm_entity = st.one_of(
+    st.sampled_from(FTM_ENTITIES),
+    st.sampled_from(FTM_ENTITIES).flatmap(mutated),
+    st.builds(dict, id=nasty_text, schema=st.sampled_from(["Company", "Person", "Sanction", "Ownership", "Nope", ""]),
+              properties=st.dictionaries(st.sampled_from(["name", "country", "jurisdiction", "owner", "asset", "x"]),
+                                         st.one_of(st.lists(nasty_text, max_size=2), json_value), max_size=3)))
+
+
+@FUZZ
+@given(st.lists(st.one_of(ftm_entity, json_value), min_size=1, max_size=6), st.binary(max_size=20))
+def test_ftm_jsonl(fuzz_store, tmp_path, recs, junk):
+    data = b"\n".join(_raw_line(r) for r in recs) + b"\n" + junk.replace(b"\n", b"") + b"\n"
+    check(fuzz_store, [_write(tmp_path, "entities.ftm.jsonl", data)], "ftm")
+
+
+@FUZZ
+@given(st.lists(st.lists(cell, min_size=3, max_size=3), max_size=5),
+       st.lists(st.lists(cell, min_size=3, max_size=3), max_size=5), st.binary(max_size=20))
+def test_admin_csv(fuzz_store, tmp_path, node_rows, rel_rows, junk):
+    folder = _fresh(tmp_path) / "admin"
+    folder.mkdir()
+    for name, header, rows in (("nodes_Country.csv", ["iso2:ID(Country)", ":LABEL", "name"], node_rows),
+                               ("rels_OCCURRED_IN.csv", [":START_ID(Incident)", ":END_ID(Country)", ":TYPE"], rel_rows)):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header, *rows])
+        (folder / name).write_bytes(buf.getvalue().encode("utf-8", "replace") + junk)
+    check(fuzz_store, [folder], "admin_csv")
