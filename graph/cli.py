@@ -27,7 +27,7 @@ FormatOpt = typer.Option("table", "--format", "-f", help="table, csv or json.")
 
 
 def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {terminal(message)}")
+    console.print(terminal(("error:", "red"), " ", message))
     raise typer.Exit(code)
 
 
@@ -90,18 +90,18 @@ def ingest(
     finally:
         store.close()
     for f in report.files:
-        console.print(f"{terminal(f.path)} ({terminal(f.source_type)}): {f.records} records, "
-                      f"{f.records - f.rejected} loaded, {f.rejected} rejected")
+        console.print(terminal(f"{f.path} ({f.source_type}): {f.records} records, {f.records - f.rejected} loaded, "
+                               f"{f.rejected} rejected"))
     console.print(f"graph: {sum(counts['nodes'].values())} nodes, {sum(counts['relationships'].values())} relationships")
     if report.merges:
         from ingest.pipeline import write_merge_log
         log = merge_log or rejects.with_name("merges.jsonl")
         write_merge_log(report.merges, log)
-        console.print(f"{len(report.merges)} name(s) merged into other companies; review them in {terminal(log)}")
+        console.print(terminal(f"{len(report.merges)} name(s) merged into other companies; review them in {log}"))
     if report.rejects:
         write_rejects(report.rejects, rejects)
         for r in report.rejects[:10]:
-            console.print(f"[yellow]rejected[/yellow] {terminal(r)}")
+            console.print(terminal(("rejected", "yellow"), " ", r))
         if len(report.rejects) > 10:
             console.print(f"... and {len(report.rejects) - 10} more")
         _fail(f"{report.rejected} record(s) rejected; details in {rejects}", code=1)
@@ -198,7 +198,7 @@ def analyze(
     df = _run_named(param, lambda p: bind_analysis(get_analysis(name), p), run_analysis, name, db, backend)
     for key in ("truncated", "approximate", "modularity"):
         if key in df.attrs:
-            console.print(f"{key}: {terminal(df.attrs[key])}")
+            console.print(terminal(f"{key}: {df.attrs[key]}"))
     _emit(df, fmt, name)
 
 
@@ -226,7 +226,7 @@ def template(out: Path = typer.Argument(Path("data/templates"), help="Folder to 
     from ingest.templates import write_templates
 
     for path in write_templates(out):
-        console.print(f"wrote {terminal(path)}")
+        console.print(terminal(f"wrote {path}"))
 
 
 @app.command()

@@ -4,7 +4,8 @@ The data holds names, ids, summaries and source titles written by others; none o
 (Rich, Markdown, HTML), a terminal escape sequence or a spreadsheet formula. Every place that shows data
 goes through one of these functions (docs/safety.md lists them):
 
-- :func:`terminal` for Rich console output (markup escaped, escape sequences and control characters removed);
+- :func:`terminal` for Rich console output (plain ``Text``, never markup; escape sequences and control
+  characters removed);
 - :func:`markdown` for Streamlit elements that render Markdown (captions, messages, labels);
 - :func:`tooltip` for pyvis node and edge titles (never the substring that makes pyvis use ``innerHTML``);
 - :func:`spreadsheet_cell` for CSV cells (OWASP's CSV-injection rule).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rich.markup import escape as _rich_escape
+from rich.text import Text
 
 # ANSI/ECMA-48 sequences, in their 7-bit (ESC ...) and 8-bit (C1) forms: CSI ... final byte; OSC, DCS, SOS,
 # PM and APC strings up to their terminator (BEL or ST); any other two-byte ESC sequence. OSC 8 is a
@@ -49,13 +50,23 @@ def strip_controls(text: str, keep: str = "\n\t") -> str:
     return _CONTROL.sub(lambda m: m.group() if m.group() in keep else "", text)
 
 
-def terminal(value: object) -> str:
-    """``value`` as text for a Rich console: no escape sequence, no control character, markup escaped.
+def terminal(*parts: object) -> Text:
+    """One line for a Rich console, made of ``parts``: a ``(text, style)`` pair is styled, anything else is data.
 
-    >>> terminal("[/bold] [link=http://203.0.113.1/]x[/link]")
-    '\\\\[/bold] \\\\[link=http://203.0.113.1/]x\\\\[/link]'
+    The result is a ``rich.text.Text``: Rich never parses it for markup (``[/bold]``, ``[link=...]``) nor
+    for emoji codes, and escape sequences and control characters are gone. ``rich.markup.escape`` would
+    not be exact (Rich drops a backslash before any ``[``).
+
+    >>> terminal(("error:", "red"), " ", "[/bold] \\x1b[31mred").plain
+    'error: [/bold] red'
     """
-    return _rich_escape(strip_controls(str(value)))
+    text = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            text.append(strip_controls(str(part[0])), style=part[1])
+        else:
+            text.append(strip_controls(str(part)))
+    return text
 
 
 def markdown(value: object) -> str:
