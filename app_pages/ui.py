@@ -6,6 +6,7 @@ Only layout lives here; running queries and analyses is the library's job (``gra
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -62,6 +63,11 @@ def file_stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-.") or "result"
 
 
+def _key(name: str) -> str:
+    """A widget key for ``name`` that carries no data (Streamlit turns keys into CSS class names)."""
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
 def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None) -> None:
     """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings."""
     notes = [f"{k}: {v}" for k, v in df.attrs.items() if k in ("truncated", "approximate", "modularity", "nodes")]
@@ -69,9 +75,9 @@ def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None 
     st.dataframe(pd.DataFrame(records(df), columns=list(df.columns)), hide_index=True, width="stretch")
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("Download CSV", to_csv(df), file_name=f"{file_stem(basename)}.csv", mime="text/csv",
-                         on_click="ignore", key=f"csv:{basename}")
+                         on_click="ignore", key=f"csv:{_key(basename)}")
     right.download_button("Download JSON", to_json(df), file_name=f"{file_stem(basename)}.json", mime="application/json",
-                          on_click="ignore", key=f"json:{basename}")
+                          on_click="ignore", key=f"json:{_key(basename)}")
     if columns:
         with st.expander("Columns"):
             st.table(pd.DataFrame(columns.items(), columns=["column", "meaning"]))

@@ -31,6 +31,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaped, none of them starts
 # emphasis, a link, an image, HTML, code, a heading, a list, a table, maths ($) or a directive (:red[...]).
 _MARKDOWN_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# Where GFM autolink literals start: "scheme://", "www." and the "@" of an address.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.I)
 # pyvis 0.3.2 (Network.generate_html) switches every tooltip to ``popup.innerHTML = title`` as soon as
 # one node title contains "href"; a word joiner (U+2060, invisible) inside the word keeps it readable.
 _HREF = re.compile(r"(h)(ref)", re.I)
@@ -72,12 +74,17 @@ def terminal(*parts: object) -> Text:
 def markdown(value: object) -> str:
     """``value`` as Markdown that shows exactly its text: every punctuation character backslash-escaped.
 
-    Newlines become spaces (a caption or message is one paragraph); control characters go.
+    Newlines become spaces (a caption or message is one paragraph); control characters go. Streamlit also
+    links bare URLs, www. names and e-mail addresses found in text after parsing (GFM autolink literals),
+    escaped or not: an invisible word joiner breaks ``://``, ``www.`` and ``@`` so none becomes a link.
 
-    >>> markdown("![x](http://203.0.113.1/a.png) <b>*hi*</b>")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/203\\\\.0\\\\.113\\\\.1\\\\/a\\\\.png\\\\) \\\\<b\\\\>\\\\*hi\\\\*\\\\<\\\\/b\\\\>'
+    >>> markdown("![x](a.png) <b>*hi*</b>")
+    '\\\\!\\\\[x\\\\]\\\\(a\\\\.png\\\\) \\\\<b\\\\>\\\\*hi\\\\*\\\\<\\\\/b\\\\>'
+    >>> markdown("http://x") == "http\\\\:" + WORD_JOINER + "\\\\/\\\\/x"
+    True
     """
     text = strip_controls(str(value), keep="\n").replace("\n", " ")
+    text = _AUTOLINK.sub(WORD_JOINER, text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
