@@ -132,7 +132,7 @@ MARKUP_FROM_DATA = r"""() => {
             if (/^on/i.test(a.name) || marker.test(a.value)) bad.push(`<${el.tagName} ${a.name}="${a.value.slice(0, 80)}">`);
         }
         const text = el.textContent, payload = /__pwned|203\.0\.113\.1/;
-        if (tag === "script" && payload.test(text) && !text.includes("new vis.DataSet")) bad.push("<script> " + text.slice(0, 80));
+        if (tag === "script" && payload.test(text) && !text.includes("new vis.DataSet")) bad.push("<script> " + text);
         if (tag === "style" && payload.test(text)) bad.push("<style> " + text.slice(0, 80));
     }
     return bad;
@@ -166,6 +166,31 @@ def _choose(page, label_text: str, option: str, index: int = 0) -> None:
     _idle(page)
 
 
+def _nav(page, title: str) -> None:
+    """Go to a page through the sidebar, as a reader does (a fresh load of /questions would make the
+    frontend probe /questions/_stcore/health first, a 404 that is Streamlit's, not ours)."""
+    page.get_by_role("link", name=title, exact=True).first.click()
+    _idle(page)
+
+
+def _pick(page, i: int) -> None:
+    """Choose the i-th option of the page's first selectbox."""
+    page.keyboard.press("Escape")
+    page.mouse.move(5, 5)
+    box = page.get_by_role("combobox").first
+    box.scroll_into_view_if_needed()
+    for _attempt in range(3):
+        box.click()
+        try:
+            page.get_by_role("option").nth(i).click(timeout=5_000)
+            break
+        except Exception:  # the list did not open (the click closed it): try again
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"option {i} not reachable: {page.inner_text('body')[:1500]}")
+    _idle(page)
+
+
 def _graph_frame(page):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -177,21 +202,37 @@ def _graph_frame(page):
 
 
 def _touch_every_node_and_edge(page, seen: list) -> int:
-    """Hover, then click, every node and edge of the graph; record each tooltip. Returns how many."""
-    frame = _graph_frame(page)
-    frame.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
-    element = frame.frame_element()
-    element.scroll_into_view_if_needed()
-    box = element.bounding_box()
-    points = frame.evaluate(GRAPH_POINTS)
-    for p in points:
-        x, y = box["x"] + p["x"], box["y"] + p["y"]
-        page.mouse.move(x, y)
-        page.wait_for_timeout(450)  # vis-network's tooltip delay is 300 ms
-        seen.append((p, frame.evaluate(TOOLTIP)))
-        page.mouse.click(x, y)
-        page.mouse.move(box["x"] + 2, box["y"] + 2)
-    return len(points)
+    """Hover, then click, every node and edge of the graph; record each tooltip. Returns how many.
+
+    If Streamlit replaces the graph's frame meanwhile (a late rerun), start again on the new one.
+    """
+    from playwright.sync_api import Error
+
+    for _attempt in range(3):
+        frame = _graph_frame(page)
+        try:
+            frame.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
+            element = frame.frame_element()
+            element.scroll_into_view_if_needed()
+            box = element.bounding_box()
+            points = frame.evaluate(GRAPH_POINTS)
+            touched = []
+            for p in points:
+                assert 0 <= p["x"] <= box["width"] and 0 <= p["y"] <= box["height"], (p, box)
+                x, y = box["x"] + p["x"], box["y"] + p["y"]
+                page.mouse.move(x, y)
+                page.wait_for_timeout(380)  # vis-network's tooltip delay is 300 ms
+                touched.append((p, frame.evaluate(TOOLTIP)))
+                page.mouse.click(x, y)
+                page.mouse.move(box["x"] + 2, box["y"] + 2)
+        except Error as e:
+            if "destroyed" not in str(e) and "detached" not in str(e):
+                raise
+            _idle(page)
+            continue
+        seen.extend(touched)
+        return len(points)
+    raise AssertionError("the graph's frame kept changing")
 
 
 def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path):
@@ -212,8 +253,20 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
     remote, pwned, errors, markup, tooltips = [], [], [], [], []
 
     def check_frames(page, where: str) -> None:
-        for frame in page.frames:
-            markup.extend((where, frame.url[:40], m) for m in frame.evaluate(MARKUP_FROM_DATA))
+        """Look at every frame; if Streamlit replaces one meanwhile (a rerun), wait and look again."""
+        from playwright.sync_api import Error
+
+        for _attempt in range(5):
+            try:
+                found = [(where, frame.url[:40], m) for frame in page.frames for m in frame.evaluate(MARKUP_FROM_DATA)]
+            except Error as e:
+                if "destroyed" not in str(e) and "detached" not in str(e):
+                    raise
+                _idle(page)
+                continue
+            markup.extend(found)
+            return
+        raise AssertionError(f"{where}: the frames kept changing")
 
     def route(r):
         if urlparse(r.request.url).hostname in LOCAL or r.request.url.startswith(("data:", "blob:", "about:")):
@@ -231,6 +284,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
         page.on("console", lambda m: (pwned if m.text.startswith("PWNED") else errors if m.type == "error" else [])
                 .append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.on("dialog", lambda d: (pwned.append("dialog " + d.message), d.dismiss()))
         page.on("websocket", lambda ws: remote.append(ws.url) if urlparse(ws.url).hostname not in LOCAL else None)
 
@@ -240,14 +294,14 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
         check_frames(page, "overview")
         page.screenshot(path=str(shots / "payloads-overview.png"), full_page=True)
 
-        page.goto(url + "/questions", wait_until="networkidle")
+        _nav(page, "Questions")
         _idle(page)
         for name in load_library():
             _choose(page, "Question", name.replace("_", " "))
             check_frames(page, f"questions/{name}")
         page.screenshot(path=str(shots / "payloads-questions.png"), full_page=True)
 
-        page.goto(url + "/analyses", wait_until="networkidle")
+        _nav(page, "Analyses")
         _idle(page)
         for name in ANALYSES:
             _choose(page, "Analysis", name.replace("_", " "))
@@ -261,7 +315,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             check_frames(page, f"analyses/{name}")
         page.screenshot(path=str(shots / "payloads-analyses.png"), full_page=True)
 
-        page.goto(url + "/explore", wait_until="networkidle")
+        _nav(page, "Explore")
         search = page.get_by_label("Find an entity", exact=False)
         touched = 0
         for term in ("ref-", "pixel", "rich", "cmd", "1+1", "script", "osc8", "Agency"):
@@ -270,21 +324,25 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             _idle(page)
             n = int(page.get_by_text(" match(es)").first.inner_text().split()[0])
             for i in range(n):
-                page.get_by_role("combobox").first.click()
-                page.get_by_role("option").nth(i).click()
-                _idle(page)
+                _pick(page, i)
                 check_frames(page, f"explore/{term}/{i}")
                 touched += _touch_every_node_and_edge(page, tooltips)
                 check_frames(page, f"explore/{term}/{i} after hovering")
-        page.get_by_text(payloads["md_image"]).first.wait_for(timeout=10_000)  # the caption shows it as text
+        # the caption names the last entity, its markdown image syntax shown as text (and a word joiner in "://")
+        captions = " ".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
+        assert f"Agency {payloads['md_image']}" in captions.replace("\u2060", ""), captions
         page.screenshot(path=str(shots / "payloads-explore.png"), full_page=True)
         browser.close()
 
+    shown = [t for _, t in tooltips if t and t["visible"]]
+    (shots / "payloads-summary.json").write_text(json.dumps({
+        "payloads": len(payloads), "queries": len(load_library()), "analyses": len(ANALYSES),
+        "graph_items_hovered_and_clicked": touched, "tooltips_shown": len(shown), "script_runs": pwned,
+        "markup_from_data": markup, "console_errors": errors, "remote_requests": remote}, indent=1))
     assert pwned == [], pwned
     assert markup == [], sorted({m for _, _, m in markup})[:20]
     assert errors == [], errors[:10]
     assert remote == [], remote[:10]
-    shown = [t for _, t in tooltips if t and t["visible"]]
     assert all(t["children"] == 0 for t in shown), "a tooltip holds elements"
     titles = {p["title"] for p, t in tooltips if t and t["visible"] and t["text"] == p["title"]}
     assert f"Incident: ref-{payloads['img']}".replace("href", "h\u2060ref") in titles
