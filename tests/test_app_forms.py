@@ -32,6 +32,11 @@ def _plain(df: pd.DataFrame) -> list[dict]:
     return records(df.map(lambda v: v.tolist() if hasattr(v, "tolist") and not isinstance(v, str) else v))
 
 
+def _query_box(at: AppTest):
+    """The Overview's query selectbox (found by its label, as a reader finds it)."""
+    return next(box for box in at.selectbox if box.label == "Query")
+
+
 def _overview_result(at: AppTest) -> pd.DataFrame:
     return at.dataframe[1].value  # [0] is the relationships-per-type table
 
@@ -45,7 +50,7 @@ def test_overview_list_parameter_is_a_list(sample_cli, monkeypatch):
     (prosecution) count, 4 without; IR's ref-0017, ref-0028 and ref-0052 count, 3 without.
     """
     at = _page(monkeypatch, sample_cli)
-    at.selectbox(key="overview-query").set_value("impunity_by_origin").run()
+    _query_box(at).set_value("impunity_by_origin").run()
     assert not at.exception and not at.error
     by_origin = {r["origin"]: (r["incidents"], r["without_action"]) for r in _plain(_overview_result(at))}
     assert (by_origin["CN"], by_origin["IR"], by_origin["HK"]) == ((6, 0), (6, 2), (2, 2))
@@ -59,7 +64,7 @@ def test_overview_shows_the_figures_of_the_questions_page(sample_cli, monkeypatc
     overview = _page(monkeypatch, sample_cli)
     questions = _page(monkeypatch, sample_cli, "app_pages/questions.py")
     for name in load_library():
-        overview.selectbox(key="overview-query").set_value(name).run()
+        _query_box(overview).set_value(name).run()
         questions.selectbox(key="question").set_value(name).run()
         assert not overview.exception and not overview.error, name
         assert _plain(_overview_result(overview)) == _rows(questions), name
@@ -68,10 +73,10 @@ def test_overview_shows_the_figures_of_the_questions_page(sample_cli, monkeypatc
 def test_overview_string_parameters_do_not_carry_over_between_queries(sample_cli, monkeypatch):
     """cross_border_reach and tactic_profile both take ``origin``; each keeps its own (defaults RW and CN)."""
     at = _page(monkeypatch, sample_cli)
-    at.selectbox(key="overview-query").set_value("cross_border_reach").run()
+    _query_box(at).set_value("cross_border_reach").run()
     at.text_input(key="overview-cross_border_reach:origin").set_value("IR")
     at.button[0].click().run()
-    at.selectbox(key="overview-query").set_value("tactic_profile").run()
+    _query_box(at).set_value("tactic_profile").run()
     assert at.text_input(key="overview-tactic_profile:origin").value == "CN"
     questions = _page(monkeypatch, sample_cli, "app_pages/questions.py")
     questions.selectbox(key="question").set_value("tactic_profile").run()
@@ -81,7 +86,7 @@ def test_overview_string_parameters_do_not_carry_over_between_queries(sample_cli
 def test_overview_int_parameter(sample_cli, monkeypatch):
     """2020 in cases.jsonl: AE ref-0030 and ref-0032; AT ref-0031, FR ref-0026, SE ref-0027, US ref-0028."""
     at = _page(monkeypatch, sample_cli)
-    at.selectbox(key="overview-query").set_value("incidents_per_host").run()
+    _query_box(at).set_value("incidents_per_host").run()
     at.number_input(key="overview-incidents_per_host:year_from").set_value(2020)
     at.number_input(key="overview-incidents_per_host:year_to").set_value(2020)
     at.button[0].click().run()
@@ -92,7 +97,7 @@ def test_overview_int_parameter(sample_cli, monkeypatch):
 def test_overview_bool_parameter(sample_cli, monkeypatch):
     """un_naming_gap: only_gaps is a checkbox (True by default); unticked, every named-state row is listed."""
     at = _page(monkeypatch, sample_cli)
-    at.selectbox(key="overview-query").set_value("un_naming_gap").run()
+    _query_box(at).set_value("un_naming_gap").run()
     assert at.checkbox(key="overview-un_naming_gap:only_gaps").value is True
     gaps = _plain(_overview_result(at))
     at.checkbox(key="overview-un_naming_gap:only_gaps").uncheck()
