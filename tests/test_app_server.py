@@ -16,13 +16,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import ROOT, _free_port
 
 
 def _get(port: int, path: str, host: str, headers: dict | None = None) -> tuple[int, str]:

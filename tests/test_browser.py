@@ -330,7 +330,6 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
                 check_frames(page, f"explore/{term}/{i} after hovering")
         # the caption names the last entity, its markdown image syntax shown as text (and a word joiner in "://")
         captions = " ".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
-        assert f"Agency {payloads['md_image']}" in captions.replace("\u2060", ""), captions
         page.screenshot(path=str(shots / "payloads-explore.png"), full_page=True)
         browser.close()
 
@@ -343,6 +342,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
     assert markup == [], sorted({m for _, _, m in markup})[:20]
     assert errors == [], errors[:10]
     assert remote == [], remote[:10]
+    assert f"Agency {payloads['md_image']}" in captions.replace("\u2060", ""), captions
     assert all(t["children"] == 0 for t in shown), "a tooltip holds elements"
     titles = {p["title"] for p, t in tooltips if t and t["visible"] and t["text"] == p["title"]}
     assert f"Incident: ref-{payloads['img']}".replace("href", "h\u2060ref") in titles
