@@ -5,6 +5,7 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from graph.queries import load_library
+from graph.safe_text import WORD_JOINER
 from tests.conftest import ROOT
 
 
@@ -33,8 +34,9 @@ def test_app_shows_counts_and_a_query(sample_cli, monkeypatch):
 
 
 def shown(markdown_text: str) -> str:
-    """What a Markdown element shows: the text without the backslashes of graph.safe_text.markdown."""
-    return re.sub(r"\\(.)", r"\1", markdown_text)
+    """What a Markdown element shows: the text without the backslashes and word joiners of
+    graph.safe_text.markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown_text).replace(WORD_JOINER, "")
 
 
 def test_app_without_a_database_says_what_to_do(tmp_path, monkeypatch):
