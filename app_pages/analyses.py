@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages.ui import param_form, show_result, store
 from graph.analysis import ANALYSES, run_analysis
 from graph.queries import QueryError
+from graph.safe_text import markdown
 from graph.store.base import StoreError
 
 st.subheader("Analyses")
@@ -25,6 +26,6 @@ try:
     with st.spinner(f"Running {name}..."), store() as s:
         result = run_analysis(s, name, values)
 except (QueryError, StoreError, ValueError) as e:
-    st.error(str(e))
+    st.error(markdown(e))
 else:
     show_result(result, name)

@@ -1,4 +1,4 @@
-"""Overview, the default page: graph counts and one named query, with its parameters.
+"""Overview, the default page: graph counts and one named query, with the same form as the Questions page.
 
 A thin page over the library: every number here comes from ``graph.store`` and ``graph.queries``.
 """
@@ -8,57 +8,37 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import store
-from graph.output import records
+from app_pages.ui import param_form, show_result, store
 from graph.queries import QueryError, load_library, run_query
+from graph.safe_text import markdown
 from graph.store.base import StoreError
 
-
-def _counts() -> dict:
-    with store() as s:
-        return s.counts()
-
-
-def _run(name: str, params: dict) -> pd.DataFrame:
-    with store() as s:
-        return run_query(s, name, params)
-
-
 try:
-    counts = _counts()
+    with store() as s:
+        counts = s.counts()
 except StoreError as e:
-    st.error(str(e))
+    st.error(markdown(e))
     st.stop()
 
 st.subheader("The graph")
 cols = st.columns(4)
 for i, (label, n) in enumerate(counts["nodes"].items()):
-    cols[i % 4].metric(label, n)
+    cols[i % 4].metric(markdown(label), n)
 with st.expander("Relationships per type"):
     st.dataframe(pd.DataFrame(sorted(counts["relationships"].items()), columns=["type", "count"]),
                  hide_index=True, width="stretch")
 
 st.subheader("Ask a question")
 library = load_library()
-name = st.selectbox("Query", list(library), format_func=lambda n: n.replace("_", " "),
+name = st.selectbox("Query", list(library), format_func=lambda n: n.replace("_", " "), key="overview-query",
                     index=list(library).index("cross_border_reach") if "cross_border_reach" in library else 0)
 query = library[name]
 st.write(query.description)
-params = {}
-with st.form("params"):
-    for p in query.parameters.values():
-        if p.type == "int":
-            params[p.name] = st.number_input(p.description or p.name, value=int(p.default or 0), step=1, key=p.name)
-        else:
-            params[p.name] = st.text_input(p.description or p.name, value="" if p.default is None else str(p.default),
-                                           key=p.name)
-    st.form_submit_button("Run")
+values, _ = param_form(f"overview-{name}", query.parameters)
 try:
-    result = _run(name, params)
+    with store() as s:
+        result = run_query(s, name, values)
 except (QueryError, StoreError) as e:
-    st.error(str(e))
+    st.error(markdown(e))
 else:
-    st.caption(f"{len(result)} rows")
-    st.dataframe(pd.DataFrame(records(result)), hide_index=True, width="stretch")
-    with st.expander("Columns"):
-        st.table(pd.DataFrame(query.columns.items(), columns=["column", "meaning"]))
+    show_result(result, f"overview-{name}", query.columns)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages.ui import param_form, show_result, store
 from graph.queries import QueryError, load_library, run_query
+from graph.safe_text import markdown
 from graph.store.base import StoreError
 
 st.subheader("Questions")
@@ -22,6 +23,6 @@ try:
     with store() as s:
         result = run_query(s, name, values)
 except (QueryError, StoreError) as e:
-    st.error(str(e))
+    st.error(markdown(e))
 else:
     show_result(result, name, query.columns)

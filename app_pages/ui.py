@@ -6,6 +6,8 @@ Only layout lives here; running queries and analyses is the library's job (``gra
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 import pandas as pd
@@ -13,6 +15,7 @@ import streamlit as st
 
 from graph.output import records, to_csv, to_json
 from graph.queries import Param
+from graph.safe_text import markdown
 from graph.store import default_backend, default_db, open_store
 
 
@@ -54,16 +57,30 @@ def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run")
     return values, submitted
 
 
+def file_stem(name: str) -> str:
+    """A download file name made of ``name``'s letters, digits, dots and dashes.
+
+    >>> file_stem("Incident:ref-<img src=x>")
+    'Incident-ref-img-src-x'
+    """
+    return re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-.") or "result"
+
+
+def _key(name: str) -> str:
+    """A widget key for ``name`` that carries no data (Streamlit turns keys into CSS class names)."""
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
 def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None) -> None:
     """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings."""
     notes = [f"{k}: {v}" for k, v in df.attrs.items() if k in ("truncated", "approximate", "modularity", "nodes")]
-    st.caption(f"{len(df)} rows" + (f" ({'; '.join(notes)})" if notes else ""))
+    st.caption(f"{len(df)} rows" + (f" ({markdown('; '.join(notes))})" if notes else ""))
     st.dataframe(pd.DataFrame(records(df), columns=list(df.columns)), hide_index=True, width="stretch")
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Download CSV", to_csv(df), file_name=f"{basename}.csv", mime="text/csv",
-                         on_click="ignore", key=f"csv:{basename}")
-    right.download_button("Download JSON", to_json(df), file_name=f"{basename}.json", mime="application/json",
-                          on_click="ignore", key=f"json:{basename}")
+    left.download_button("Download CSV", to_csv(df), file_name=f"{file_stem(basename)}.csv", mime="text/csv",
+                         on_click="ignore", key=f"csv:{_key(basename)}")
+    right.download_button("Download JSON", to_json(df), file_name=f"{file_stem(basename)}.json", mime="application/json",
+                          on_click="ignore", key=f"json:{_key(basename)}")
     if columns:
         with st.expander("Columns"):
             st.table(pd.DataFrame(columns.items(), columns=["column", "meaning"]))

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from importlib.resources import files
 from pathlib import Path
 
 import typer
@@ -15,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graph import output
 from graph.queries import QueryError, bind, get_query, load_library, parse_cli_params, run_query
+from graph.safe_text import terminal
 from graph.schema import ladybug_ddl, load_schema, neo4j_constraints, schema_markdown
 from graph.store import BACKENDS, default_backend, default_db, open_store
 from graph.store.base import StoreError
@@ -29,7 +27,7 @@ FormatOpt = typer.Option("table", "--format", "-f", help="table, csv or json.")
 
 
 def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {message}")
+    console.print(terminal(("error:", "red"), " ", message))
     raise typer.Exit(code)
 
 
@@ -95,20 +93,20 @@ def ingest(
     finally:
         store.close()
     for f in report.files:
-        console.print(f"{f.path} ({f.source_type}): {f.records} records, {f.records - f.rejected} loaded, "
-                      f"{f.rejected} rejected")
+        console.print(terminal(f"{f.path} ({f.source_type}): {f.records} records, {f.records - f.rejected} loaded, "
+                               f"{f.rejected} rejected"))
     console.print(f"graph: {sum(counts['nodes'].values())} nodes, {sum(counts['relationships'].values())} relationships")
     if report.merges:
         from ingest.pipeline import write_merge_log
         log = merge_log or rejects.with_name("merges.jsonl")
         write_merge_log(report.merges, log)
         merged = sum(m.get("action", "merged") == "merged" for m in report.merges)
-        console.print(f"{merged} name(s) merged into other companies or agencies, "
-                      f"{len(report.merges) - merged} loose match(es) kept apart; review them in {log}")
+        console.print(terminal(f"{merged} name(s) merged into other companies or agencies, "
+                               f"{len(report.merges) - merged} loose match(es) kept apart; review them in {log}"))
     if report.rejects:
         write_rejects(report.rejects, rejects)
         for r in report.rejects[:10]:
-            console.print(f"[yellow]rejected[/yellow] {r}")
+            console.print(terminal(("rejected", "yellow"), " ", r))
         if len(report.rejects) > 10:
             console.print(f"... and {len(report.rejects) - 10} more")
         _fail(f"{report.rejected} record(s) rejected; details in {rejects}", code=1)
@@ -205,7 +203,7 @@ def analyze(
     df = _run_named(param, lambda p: bind_analysis(get_analysis(name), p), run_analysis, name, db, backend)
     for key in ("truncated", "approximate", "modularity"):
         if key in df.attrs:
-            console.print(f"{key}: {df.attrs[key]}")
+            console.print(terminal(f"{key}: {df.attrs[key]}"))
     _emit(df, fmt, name)
 
 
@@ -289,7 +287,7 @@ def template(out: Path = typer.Argument(Path("data/templates"), help="Folder to 
     from ingest.templates import write_templates
 
     for path in write_templates(out):
-        console.print(f"wrote {path}")
+        console.print(terminal(f"wrote {path}"))
 
 
 @app.command()
@@ -338,16 +336,13 @@ def run_app(
     backend: str | None = BackendOpt,
     port: int = typer.Option(8501, "--port"),
 ):
-    """Start the Streamlit app on localhost."""
-    env = dict(os.environ)
-    env["TNR_DB"] = str((db or default_db()).resolve())
-    env["TNR_BACKEND"] = backend or default_backend()
-    entry = str(files("app_pages") / "main.py")
-    cmd = [sys.executable, "-m", "streamlit", "run", entry, "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--browser.serverAddress", "127.0.0.1", "--client.toolbarMode", "minimal"]
+    """Serve the Streamlit app on 127.0.0.1, to requests for that address only, until Ctrl+C or SIGTERM."""
+    from app_pages.serve import serve
+
+    os.environ["TNR_DB"] = str((db or default_db()).resolve())
+    os.environ["TNR_BACKEND"] = backend or default_backend()
     console.print(f"serving on http://127.0.0.1:{port}")
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    serve(port)
 
 
 def main() -> None:

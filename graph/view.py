@@ -2,7 +2,9 @@
 
 The Streamlit pages call these; nothing here reads the store. The HTML is self-contained: vis-network
 is inlined (``cdn_resources='in_line'``) and the stylesheet and script that pyvis's template always
-fetches from a CDN (Bootstrap) are removed, so the page asks no host but the app's own.
+fetches from a CDN (Bootstrap) are removed, so the page asks no host but the app's own. No text from the
+data becomes HTML: vis-network shows string titles as text, and no title carries the word that makes
+pyvis show them as HTML (:func:`graph.safe_text.tooltip`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 
 import networkx as nx
 
+from graph.safe_text import strip_controls, tooltip
 from graph.schema import NodeType, load_schema
 
 # One colour per node label, from the display hints of graph/schema.yaml.
@@ -38,15 +41,19 @@ def pyvis_html(g: nx.MultiDiGraph, height: int = 600) -> str:
     from pyvis.network import Network
 
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    # Labels are drawn on the canvas (no "multi": "html" font), titles go through safe_text.tooltip.
     for n, d in g.nodes(data=True):
-        net.add_node(n, label=str(d.get("name") or n), title=f"{d.get('label')}: {d.get('key')}",
+        net.add_node(n, label=strip_controls(d.get("name") or n), title=tooltip(f"{d.get('label')}: {d.get('key')}"),
                      color=LABEL_COLOURS.get(d.get("label"), OTHER_COLOUR), size=25 if d.get("hop") == 0 else 15)
     for u, v, k, d in g.edges(keys=True, data=True):
         sources = d.get("sources") or []
-        net.add_edge(u, v, label=str(d.get("type", k)), title="\n".join(sources) or str(d.get("type", k)))
+        kind = strip_controls(d.get("type", k))
+        net.add_edge(u, v, label=kind, title=tooltip("\n".join(map(str, sources)) or kind))
     net.set_options('{"physics": {"stabilization": {"enabled": true, "iterations": 300}}, '
                     '"edges": {"font": {"size": 10, "align": "middle"}, "smooth": false}}')
     html = net.generate_html(notebook=False)
+    if "innerHTML = nodeData" in html:  # pyvis's link tooltips (see safe_text.tooltip): never with our data
+        raise RuntimeError("pyvis chose its innerHTML tooltips: a title was not passed through safe_text.tooltip")
     html = _REMOTE.sub("", html)
     if "network = new vis.Network(container, data, options);" not in html:
         raise RuntimeError("pyvis template changed: cannot hook the physics freeze")

@@ -273,3 +273,27 @@ def sample_cli(request, backend, sample_store, sample_db):
         return ["--db", str(sample_db)], {}
     server = request.getfixturevalue("neo4j_server")
     return ["--backend", "neo4j"], {k: v for k, v in server.items() if k.startswith("NEO4J_")}
+
+
+PAYLOADS = FIXTURES / "payloads"
+
+
+@pytest.fixture(scope="session")
+def payload_db(tmp_path_factory) -> Path:
+    """tests/fixtures/payloads (script, markup, link, terminal and formula payloads in every text field)."""
+    db = tmp_path_factory.mktemp("payloads") / "payloads.lbug"
+    load(db, PAYLOADS)
+    return db
+
+
+@pytest.fixture()
+def payload_cli(request, backend, payload_db):
+    """(arguments, environment) that point the ``tnr`` CLI (or the app) at the payload graph of each backend."""
+    if backend == "embedded":
+        return ["--db", str(payload_db)], {}
+    server = request.getfixturevalue("neo4j_server")
+    _Neo4jContent.now = None
+    with neo4j_store(server, write=True) as w:
+        w.clear()
+        ingest(w, [PAYLOADS])
+    return ["--backend", "neo4j"], {k: v for k, v in server.items() if k.startswith("NEO4J_")}

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,12 +30,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture()
-def served_app(sample_cli, tmp_path):
-    """The app served by `tnr app` on a free loopback port, over the sample on each backend."""
-    args, env = sample_cli
+@contextmanager
+def _serve(args: list[str], env: dict, log_path: Path):
+    """`tnr app` on a free loopback port (over the store named by ``args``/``env``): its URL."""
     port = _free_port()
-    log = (tmp_path / "app.log").open("w")
+    log = log_path.open("w")
     proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "app", *args, "--port", str(port)],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env},
                             start_new_session=True)
@@ -48,9 +48,18 @@ def served_app(sample_cli, tmp_path):
             time.sleep(0.5)
     else:
         stop_process_group(proc)
-        pytest.fail(f"app did not start: {(tmp_path / 'app.log').read_text()}")
-    yield url
-    stop_process_group(proc)  # `tnr app` and the Streamlit server it started
+        pytest.fail(f"app did not start: {log_path.read_text()}")
+    try:
+        yield url
+    finally:
+        stop_process_group(proc)  # `tnr app` and anything it started
+
+
+@pytest.fixture()
+def served_app(sample_cli, tmp_path):
+    """The app served by `tnr app` on a free loopback port, over the sample on each backend."""
+    with _serve(*sample_cli, tmp_path / "app.log") as url:
+        yield url
 
 
 def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
@@ -99,3 +108,241 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
     assert "Incident\n\n42" in body, body
     remote = {h for h in hosts if h and h not in LOCAL}
     assert remote == set(), f"the pages asked non-local hosts: {remote}"
+
+
+# --- Issue 8, findings 3 and 4: a graph full of script, markup and link payloads ------------------------------
+
+# Set by the payloads if any of them ever runs (tests/fixtures/payloads); reported from every frame.
+TRAP = """
+Object.defineProperty(window, "__pwned", {configurable: false,
+    set(v) { console.log("PWNED " + v); }, get() { return undefined; }});
+window.alert = window.confirm = window.prompt = function (m) { console.log("PWNED dialog " + m); };
+"""
+# Elements or attributes that data became, in one frame. A <script>'s own text may hold data as JSON (pyvis's
+# vis.DataSet), an <iframe>'s srcdoc is the graph page itself: those two are looked at in their own frame.
+MARKUP_FROM_DATA = r"""() => {
+    const marker = /__pwned|203\.0\.113\.1|javascript:|onerror|onload/i;
+    const bad = [];
+    for (const el of document.querySelectorAll("*")) {
+        const tag = el.tagName.toLowerCase();
+        for (const a of el.attributes) {
+            // the graph page itself; and what a text field holds (typed text, as text)
+            if (a.name === "srcdoc" || (a.name === "value" && (tag === "input" || tag === "textarea"))) continue;
+            if (/^on/i.test(a.name) || marker.test(a.value)) bad.push(`<${el.tagName} ${a.name}="${a.value.slice(0, 80)}">`);
+        }
+        const text = el.textContent, payload = /__pwned|203\.0\.113\.1/;
+        if (tag === "script" && payload.test(text) && !text.includes("new vis.DataSet")) bad.push("<script> " + text);
+        if (tag === "style" && payload.test(text)) bad.push("<style> " + text.slice(0, 80));
+    }
+    return bad;
+}"""
+# Where every node and edge of the pyvis graph is, in the coordinates of the graph's frame.
+GRAPH_POINTS = """() => {
+    const box = document.querySelector("#mynetwork canvas").getBoundingClientRect();
+    const pos = network.getPositions();
+    const dom = (p) => { const d = network.canvasToDOM(p); return {x: d.x + box.left, y: d.y + box.top}; };
+    const nodes = network.body.data.nodes.get().map(n => ({kind: "node", id: n.id, title: n.title, ...dom(pos[n.id])}));
+    const edges = network.body.data.edges.get().map(e => {
+        const a = dom(pos[e.from]), b = dom(pos[e.to]);
+        return {kind: "edge", id: e.id, title: e.title, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
+    });
+    return nodes.concat(edges);
+}"""
+TOOLTIP = """() => { const t = document.querySelector(".vis-tooltip");
+    return t ? {text: t.innerText, children: t.children.length, visible: t.style.visibility !== "hidden"} : null; }"""
+
+
+def _idle(page) -> None:
+    """Wait until Streamlit has finished the rerun a click started."""
+    page.wait_for_timeout(400)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+    page.wait_for_timeout(200)
+
+
+def _choose(page, label_text: str, option: str, index: int = 0) -> None:
+    page.get_by_role("combobox").nth(index).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _idle(page)
+
+
+def _nav(page, title: str) -> None:
+    """Go to a page through the sidebar, as a reader does (a fresh load of /questions would make the
+    frontend probe /questions/_stcore/health first, a 404 that is Streamlit's, not ours)."""
+    page.get_by_role("link", name=title, exact=True).first.click()
+    _idle(page)
+
+
+def _pick(page, i: int) -> None:
+    """Choose the i-th option of the page's first selectbox."""
+    page.keyboard.press("Escape")
+    page.mouse.move(5, 5)
+    box = page.get_by_role("combobox").first
+    box.scroll_into_view_if_needed()
+    for _attempt in range(3):
+        box.click()
+        try:
+            page.get_by_role("option").nth(i).click(timeout=5_000)
+            break
+        except Exception:  # the list did not open (the click closed it): try again
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"option {i} not reachable: {page.inner_text('body')[:1500]}")
+    _idle(page)
+
+
+def _graph_frame(page):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame != page.main_frame and frame.evaluate("() => !!document.getElementById('mynetwork')"):
+                return frame
+        page.wait_for_timeout(300)
+    raise AssertionError(f"no graph frame: {page.inner_text('body')[:2000]}")
+
+
+def _touch_every_node_and_edge(page, seen: list) -> int:
+    """Hover, then click, every node and edge of the graph; record each tooltip. Returns how many.
+
+    If Streamlit replaces the graph's frame meanwhile (a late rerun), start again on the new one.
+    """
+    from playwright.sync_api import Error
+
+    for _attempt in range(3):
+        frame = _graph_frame(page)
+        try:
+            frame.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
+            element = frame.frame_element()
+            element.scroll_into_view_if_needed()
+            box = element.bounding_box()
+            points = frame.evaluate(GRAPH_POINTS)
+            touched = []
+            for p in points:
+                assert 0 <= p["x"] <= box["width"] and 0 <= p["y"] <= box["height"], (p, box)
+                x, y = box["x"] + p["x"], box["y"] + p["y"]
+                page.mouse.move(x, y)
+                page.wait_for_timeout(380)  # vis-network's tooltip delay is 300 ms
+                touched.append((p, frame.evaluate(TOOLTIP)))
+                page.mouse.click(x, y)
+                page.mouse.move(box["x"] + 2, box["y"] + 2)
+        except Error as e:
+            if "destroyed" not in str(e) and "detached" not in str(e):
+                raise
+            _idle(page)
+            continue
+        seen.extend(touched)
+        return len(points)
+    raise AssertionError("the graph's frame kept changing")
+
+
+def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path):
+    """The payload graph through every page, every query, every analysis and the Explore graph of every
+    entity that carries a payload, hovering and clicking each node and edge: no payload runs, none becomes
+    an element or attribute, no console error, no request leaves 127.0.0.1. Screenshots: ``$TNR_SCREENSHOTS``
+    or tmp_path, ``payloads-<page>.png``."""
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    from graph.analysis import ANALYSES
+    from graph.queries import load_library
+    from tests.conftest import PAYLOADS
+
+    payloads = json.loads((PAYLOADS / "payloads.json").read_text(encoding="utf-8"))
+    shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
+    remote, pwned, errors, markup, tooltips = [], [], [], [], []
+
+    def check_frames(page, where: str) -> None:
+        """Look at every frame; if Streamlit replaces one meanwhile (a rerun), wait and look again."""
+        from playwright.sync_api import Error
+
+        for _attempt in range(5):
+            try:
+                found = [(where, frame.url[:40], m) for frame in page.frames for m in frame.evaluate(MARKUP_FROM_DATA)]
+            except Error as e:
+                if "destroyed" not in str(e) and "detached" not in str(e):
+                    raise
+                _idle(page)
+                continue
+            markup.extend(found)
+            return
+        raise AssertionError(f"{where}: the frames kept changing")
+
+    def route(r):
+        if urlparse(r.request.url).hostname in LOCAL or r.request.url.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            remote.append(r.request.url)
+            r.abort()
+
+    with _serve(*payload_cli, tmp_path / "app.log") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        context.add_init_script(TRAP)
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda m: (pwned if m.text.startswith("PWNED") else errors if m.type == "error" else [])
+                .append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("dialog", lambda d: (pwned.append("dialog " + d.message), d.dismiss()))
+        page.on("websocket", lambda ws: remote.append(ws.url) if urlparse(ws.url).hostname not in LOCAL else None)
+
+        page.goto(url, wait_until="networkidle")
+        page.get_by_text("AccountabilityAction").first.wait_for(timeout=60_000)
+        _idle(page)
+        check_frames(page, "overview")
+        page.screenshot(path=str(shots / "payloads-overview.png"), full_page=True)
+
+        _nav(page, "Questions")
+        _idle(page)
+        for name in load_library():
+            _choose(page, "Question", name.replace("_", " "))
+            check_frames(page, f"questions/{name}")
+        page.screenshot(path=str(shots / "payloads-questions.png"), full_page=True)
+
+        _nav(page, "Analyses")
+        _idle(page)
+        for name in ANALYSES:
+            _choose(page, "Analysis", name.replace("_", " "))
+            if name == "ego_network":
+                page.locator('input[aria-label^="entity"]').fill(f"Incident:ref-{payloads['img']}")
+            elif name == "paths":
+                page.locator('input[aria-label^="source"]').fill("Country:RU")
+                page.locator('input[aria-label^="target"]').fill("Country:CN")
+            page.get_by_role("button", name="Run").first.click()
+            _idle(page)
+            check_frames(page, f"analyses/{name}")
+        page.screenshot(path=str(shots / "payloads-analyses.png"), full_page=True)
+
+        _nav(page, "Explore")
+        search = page.get_by_label("Find an entity", exact=False)
+        touched = 0
+        for term in ("ref-", "pixel", "rich", "cmd", "1+1", "script", "osc8", "Agency"):
+            search.fill(term)
+            search.press("Enter")
+            _idle(page)
+            n = int(page.get_by_text(" match(es)").first.inner_text().split()[0])
+            for i in range(n):
+                _pick(page, i)
+                check_frames(page, f"explore/{term}/{i}")
+                touched += _touch_every_node_and_edge(page, tooltips)
+                check_frames(page, f"explore/{term}/{i} after hovering")
+        # the caption names the last entity, its markdown image syntax shown as text (and a word joiner in "://")
+        captions = " ".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
+        page.screenshot(path=str(shots / "payloads-explore.png"), full_page=True)
+        browser.close()
+
+    shown = [t for _, t in tooltips if t and t["visible"]]
+    (shots / "payloads-summary.json").write_text(json.dumps({
+        "payloads": len(payloads), "queries": len(load_library()), "analyses": len(ANALYSES),
+        "graph_items_hovered_and_clicked": touched, "tooltips_shown": len(shown), "script_runs": pwned,
+        "markup_from_data": markup, "console_errors": errors, "remote_requests": remote}, indent=1))
+    assert pwned == [], pwned
+    assert markup == [], sorted({m for _, _, m in markup})[:20]
+    assert errors == [], errors[:10]
+    assert remote == [], remote[:10]
+    assert f"Agency {payloads['md_image']}" in captions.replace("\u2060", ""), captions
+    assert all(t["children"] == 0 for t in shown), "a tooltip holds elements"
+    titles = {p["title"] for p, t in tooltips if t and t["visible"] and t["text"] == p["title"]}
+    assert f"Incident: ref-{payloads['img']}".replace("href", "h\u2060ref") in titles
+    assert touched >= 40 and len(shown) >= touched * 0.8, (touched, len(shown))

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -106,5 +107,12 @@ def test_installed_tnr_app_serves(installed):
             except OSError:
                 assert time.monotonic() < deadline, "the installed app did not answer"
                 time.sleep(0.5)
+        # the installed app refuses another Host (issue 8, finding 6; tests/test_app_server.py has the rest)
+        forged = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": f"attacker.example:{port}"})
+        try:
+            urllib.request.urlopen(forged, timeout=5)
+            raise AssertionError("a forged Host was served")
+        except urllib.error.HTTPError as e:
+            assert e.code == 403
     finally:
         stop_process_group(proc)  # `tnr app` and the Streamlit server it started

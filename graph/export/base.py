@@ -14,22 +14,27 @@ from typing import Any
 import networkx as nx
 
 from graph.export.selection import NODE_LABEL, REL_TYPE, Selection
+from graph.safe_text import formula_start
 from graph.schema import Prop, Schema, load_schema
 
 TOOL = "tnr-graph"
 META_VERSION = "tnr-export-1"
 # A cell starting with one of these is read as a formula by spreadsheets (OWASP's CSV injection list);
 # a leading quote is guarded too, so that removing one leading quote on the way back is exact.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+def _quoted(text: str) -> bool:
+    # graph/safe_text.py's formula rule, plus a leading quote, so that the quote added is always removable
+    return text.startswith("'") or formula_start(text)
 
 
 def neutralise(text: str) -> str:
-    """``text`` with a leading single quote when a spreadsheet would run it as a formula.
+    """``text`` with a leading single quote when a spreadsheet would run it as a formula (the rule of
+    :func:`graph.safe_text.formula_start`); losslessly, unlike the display CSV's
+    :func:`graph.safe_text.spreadsheet_cell`, so that an import gives back the exact value.
 
     >>> neutralise("=HYPERLINK(1)"), neutralise("'quoted"), neutralise("NSO Group")
     ("'=HYPERLINK(1)", "''quoted", 'NSO Group')
     """
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if _quoted(text) else text
 
 
 def unneutralise(text: str) -> str:
@@ -38,7 +43,7 @@ def unneutralise(text: str) -> str:
     >>> unneutralise(neutralise("-5 days")), unneutralise(neutralise("''")), unneutralise("plain")
     ('-5 days', "''", 'plain')
     """
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    return text[1:] if text.startswith("'") and _quoted(text[1:]) else text
 
 
 def export_user() -> str:

@@ -1,0 +1,118 @@
+"""Every page's parameters come from the one form helper (app_pages/ui.py param_form), on both backends:
+one widget per type (string, int, float, bool, list), keys namespaced by query, the same figures on the
+Overview as on the Questions page."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from graph.analysis import run_analysis
+from graph.output import records
+from graph.queries import load_library
+from tests.conftest import ROOT
+from tests.test_app import _point_app_at
+
+
+def _page(monkeypatch, sample_cli, page: str | None = None) -> AppTest:
+    _point_app_at(monkeypatch, sample_cli)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def _rows(at: AppTest, i: int = 0) -> list[dict]:
+    return _plain(at.dataframe[i].value)
+
+
+def _plain(df: pd.DataFrame) -> list[dict]:
+    """Rows as Python values (a shown table's list cells come back as numpy arrays)."""
+    return records(df.map(lambda v: v.tolist() if hasattr(v, "tolist") and not isinstance(v, str) else v))
+
+
+def _query_box(at: AppTest):
+    """The Overview's query selectbox (found by its label, as a reader finds it)."""
+    return next(box for box in at.selectbox if box.label == "Query")
+
+
+def _overview_result(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[1].value  # [0] is the relationships-per-type table
+
+
+def test_overview_list_parameter_is_a_list(sample_cli, monkeypatch):
+    """impunity_by_origin on the Overview: its kinds default is a list, not the text "['prosecution', ...".
+
+    By hand from data/sample/cases.jsonl (every accountability kind there is one of the default kinds):
+    CN has 6 incidents, all with an action (0 unaccounted); IR 6, 2 without (ref-0022 and ref-0025); HK 2
+    of 2 without. With kinds "prosecution, conviction": CN's ref-0008 (conviction) and ref-0041
+    (prosecution) count, 4 without; IR's ref-0017, ref-0028 and ref-0052 count, 3 without.
+    """
+    at = _page(monkeypatch, sample_cli)
+    _query_box(at).set_value("impunity_by_origin").run()
+    assert not at.exception and not at.error
+    by_origin = {r["origin"]: (r["incidents"], r["without_action"]) for r in _plain(_overview_result(at))}
+    assert (by_origin["CN"], by_origin["IR"], by_origin["HK"]) == ((6, 0), (6, 2), (2, 2))
+    at.text_input(key="overview-impunity_by_origin:kinds").set_value("prosecution, conviction")
+    at.button[0].click().run()
+    by_origin = {r["origin"]: (r["incidents"], r["without_action"]) for r in _plain(_overview_result(at))}
+    assert (by_origin["CN"], by_origin["IR"]) == ((6, 4), (6, 3))
+
+
+def test_overview_shows_the_figures_of_the_questions_page(sample_cli, monkeypatch):
+    overview = _page(monkeypatch, sample_cli)
+    questions = _page(monkeypatch, sample_cli, "app_pages/questions.py")
+    for name in load_library():
+        _query_box(overview).set_value(name).run()
+        questions.selectbox(key="question").set_value(name).run()
+        assert not overview.exception and not overview.error, name
+        assert _plain(_overview_result(overview)) == _rows(questions), name
+
+
+def test_overview_string_parameters_do_not_carry_over_between_queries(sample_cli, monkeypatch):
+    """cross_border_reach and tactic_profile both take ``origin``; each keeps its own (defaults RW and CN)."""
+    at = _page(monkeypatch, sample_cli)
+    _query_box(at).set_value("cross_border_reach").run()
+    at.text_input(key="overview-cross_border_reach:origin").set_value("IR")
+    at.button[0].click().run()
+    _query_box(at).set_value("tactic_profile").run()
+    assert at.text_input(key="overview-tactic_profile:origin").value == "CN"
+    questions = _page(monkeypatch, sample_cli, "app_pages/questions.py")
+    questions.selectbox(key="question").set_value("tactic_profile").run()
+    assert _plain(_overview_result(at)) == _rows(questions)
+
+
+def test_overview_int_parameter(sample_cli, monkeypatch):
+    """2020 in cases.jsonl: AE ref-0030 and ref-0032; AT ref-0031, FR ref-0026, SE ref-0027, US ref-0028."""
+    at = _page(monkeypatch, sample_cli)
+    _query_box(at).set_value("incidents_per_host").run()
+    at.number_input(key="overview-incidents_per_host:year_from").set_value(2020)
+    at.number_input(key="overview-incidents_per_host:year_to").set_value(2020)
+    at.button[0].click().run()
+    result = _overview_result(at)
+    assert list(result.host) == ["AE", "AT", "FR", "SE", "US"] and list(result.incidents) == [2, 1, 1, 1, 1]
+
+
+def test_overview_bool_parameter(sample_cli, monkeypatch):
+    """un_naming_gap: only_gaps is a checkbox (True by default); unticked, every named-state row is listed."""
+    at = _page(monkeypatch, sample_cli)
+    _query_box(at).set_value("un_naming_gap").run()
+    assert at.checkbox(key="overview-un_naming_gap:only_gaps").value is True
+    gaps = _plain(_overview_result(at))
+    at.checkbox(key="overview-un_naming_gap:only_gaps").uncheck()
+    at.button[0].click().run()
+    everything = _plain(_overview_result(at))
+    assert gaps and len(everything) > len(gaps) and all(r in everything for r in gaps)
+
+
+def test_analyses_float_parameter(sample_cli, sample_store, monkeypatch):
+    """communities: resolution is a float input; the page's result is the library's for that resolution."""
+    at = _page(monkeypatch, sample_cli, "app_pages/analyses.py")
+    at.selectbox(key="analysis").set_value("communities").run()
+    box = at.number_input(key="analysis-communities:resolution")
+    assert box.value == 1.0
+    box.set_value(2.5)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert _rows(at) == _plain(run_analysis(sample_store, "communities", {"resolution": 2.5}))
