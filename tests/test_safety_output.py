@@ -58,10 +58,12 @@ def test_analysis_csv_cells_never_start_a_formula_and_numbers_stay_numbers(paylo
     rows = _csv_rows(out.stdout)
     _no_formula(rows)
     # The incident's neighbours: CN (perpetrator), US (host), surveillance, its two targets, the agency and
-    # the company "＝1+1" (the "\t=1+1" of the same record gets the same id, company-1-1, and merges into it);
-    # at hop 2 the agency's country and co-2; hop is a number, written as one.
+    # the companies "＝1+1" and "\t=1+1" (shown "=1+1": the name is stripped; normality folds the two to
+    # different ids, company-11 and company-1-1, so they stay two companies); at hop 2 the agency's country
+    # and co-2; hop is a number, written as one.
     names = {r["to_name"] for r in rows} | {r["from_name"] for r in rows}
     assert names == {"'" + PAYLOAD["csv_plus"], "'" + PAYLOAD["csv_minus"], "'" + PAYLOAD["csv_fullwidth"],
+                     "'" + PAYLOAD["csv_tab"].strip(),
                      "China", "United States", "surveillance", PAYLOAD["rich"], strip_controls(PAYLOAD["ansi"])}
     assert {r["hop"] for r in rows} <= {"1", "2"}
 
