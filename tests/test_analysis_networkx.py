@@ -152,6 +152,18 @@ def test_complicity_score_on_the_sample(sample_store):
         "ref-0002: no documented supply period; intrusion fits none of assassination")
 
 
+def test_complicity_links_say_what_the_score_counts(sample_store):
+    # The same sample: NSO's four incidents are `facilitated`; every supply link (no supply period in the
+    # reference companies file) is `context`, with the reason the score lists for ref-0002.
+    links = run_analysis(sample_store, "complicity_links", {"state": ""})
+    nso = links[links.company == "company-nso-group"]
+    assert sorted(nso[nso.counts_as == "facilitated"].incident) == ["ref-0013", "ref-0016", "ref-0034", "ref-0035"]
+    assert set(nso.counts_as) == {"facilitated", "context"}
+    row = nso[(nso.incident == "ref-0002") & (nso.counts_as == "context")].iloc[0]
+    assert row.why == "no documented supply period; intrusion fits none of assassination"
+    assert list(links.columns[links.columns.get_loc("link"):][:3]) == ["link", "counts_as", "why"]
+
+
 def test_projections(fx):
     # Alpha-SA: facilitated f-2 and supplied (2 links); Beta-IR via the Ministry; Beta-SA supplied (the
     # projection ignores the supply window); Gamma-IR facilitated f-5.
@@ -166,7 +178,7 @@ def test_projections(fx):
 
 def test_registry_checks_parameters(fx):
     assert {"ego_network", "brokerage", "company_state", "state_projection", "communities", "reach", "paths",
-            "complicity_score"} == set(ANALYSES)
+            "complicity_score", "complicity_links"} == set(ANALYSES)
     with pytest.raises(QueryError, match="required"):
         run_analysis(fx, "paths", {"source": "Alpha Spyware"})
     with pytest.raises(QueryError, match="unknown parameter"):

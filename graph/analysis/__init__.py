@@ -97,6 +97,12 @@ def _complicity(store: Store, state: str, attribution: str) -> pd.DataFrame:
     return complicity_scores(store, state, attribution)
 
 
+def _complicity_links(store: Store, state: str, attribution: str) -> pd.DataFrame:
+    from graph.analysis.complicity import complicity_links
+
+    return complicity_links(store, state, attribution)
+
+
 ANALYSES: dict[str, Analysis] = {a.name: a for a in [
     Analysis("ego_network", "Everything within depth hops of one entity (edges with sources, or nodes), capped at "
              "max_nodes; the cut is reproducible and reported.", _ego, {
@@ -133,6 +139,12 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
                  "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
                  "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the "
                                    "state on documented evidence; any: suspected ones too (they weigh the same)",
+                                   choices=("any", "documented"))}),
+    Analysis("complicity_links", "Every company-incident link of corporate_complicity with what it counts as in the "
+             "complicity score (facilitated, evidence, context, detection_only) and why.", _complicity_links, {
+                 "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
+                 "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the "
+                                   "state on documented evidence; any: suspected ones too",
                                    choices=("any", "documented"))}),
 ]}
 

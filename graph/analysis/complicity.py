@@ -42,6 +42,27 @@ COLUMNS = ["company", "company_name", "score", "facilitated", "supply_linked", "
            "formula"]
 
 
+def counts_as(link: dict) -> tuple[str, str]:
+    """What one ``corporate_complicity`` row counts as in the score, and why: ``facilitated`` (the product
+    was used in the incident), ``evidence`` or ``context`` (a supply link judged by the time-and-tactic rule,
+    graph.analysis.supply_links), or ``detection_only`` (a device seen in the country, not a known sale)."""
+    if link["link"] == "facilitated":
+        return "facilitated", f"used in the incident ({link.get('evidence') or 'role not stated'})"
+    if link.get("basis_kind") == "in_country_detection":
+        return "detection_only", "an in-country detection of the vendor's device, not a known sale"
+    return judge(link)
+
+
+def complicity_links(store: Store, state: str = "", attribution: str = "any") -> pd.DataFrame:
+    """Every row of the ``corporate_complicity`` query with ``counts_as`` and ``why``: which links the
+    complicity score counts as evidence, and which it keeps as context (the rule and its reasons)."""
+    links = run_query(store, "corporate_complicity", {"state": state, "attribution": attribution})
+    judged = [counts_as(r) for r in links.to_dict("records")]
+    links.insert(links.columns.get_loc("link") + 1, "counts_as", [j[0] for j in judged])
+    links.insert(links.columns.get_loc("counts_as") + 1, "why", [j[1] for j in judged])
+    return links
+
+
 def complicity_scores(store: Store, state: str = "", attribution: str = "any") -> pd.DataFrame:
     """Complicity score of every company linked to an incident (of one origin state, or of all).
 
@@ -57,28 +78,26 @@ def complicity_scores(store: Store, state: str = "", attribution: str = "any") -
         sources (every web source cited by the links), and the formula with the numbers filled in.
         Highest score first.
     """
-    links = run_query(store, "corporate_complicity", {"state": state, "attribution": attribution})
+    links = complicity_links(store, state, attribution)
     acts = run_internal(store, "actions_concerning_companies")
     actions = {c: int(n) for c, n in zip(acts.company, acts.actions)}
     incidents = run_internal(store, "incident_physical")
     physical = {i: bool(p) for i, p in zip(incidents.incident, incidents.physical)}
     out = []
     for company, grp in links.groupby("company", sort=True):
-        fac = set(grp[grp.link == "facilitated"].incident)
-        supplied = grp[grp.link != "facilitated"]
-        detected = supplied.basis_kind == "in_country_detection"
-        judged = [(r.incident, *judge(r._asdict()), r.agency_attributed) for r in supplied[~detected].itertuples()]
+        fac = set(grp[grp.counts_as == "facilitated"].incident)
         evidence = {}
-        for incident, kind, why, _ in judged:
-            if kind == "evidence" and incident not in fac:
-                evidence.setdefault(incident, why)
+        for r in grp[grp.counts_as == "evidence"].itertuples():
+            if r.incident not in fac:
+                evidence.setdefault(r.incident, r.why)
         w = set(evidence)
-        a = {i for i, kind, _, att in judged if kind == "evidence" and i in w and att is True}
+        a = {r.incident for r in grp[grp.counts_as == "evidence"].itertuples()
+             if r.incident in w and r.agency_attributed is True}
         context = {}
-        for incident, kind, why, _ in judged:
-            if kind == "context" and incident not in fac and incident not in w:
-                context.setdefault(incident, why)
-        detection_only = set(supplied[detected].incident) - fac - w
+        for r in grp[grp.counts_as == "context"].itertuples():
+            if r.incident not in fac and r.incident not in w:
+                context.setdefault(r.incident, r.why)
+        detection_only = set(grp[grp.counts_as == "detection_only"].incident) - fac - w
         p = {i for i in fac | w if physical.get(i)}
         suspected = set(grp[(grp.incident.isin(fac | w)) & (grp.attribution != "documented")].incident)
         score = (WEIGHTS["facilitated"] * len(fac) + WEIGHTS["supply_linked"] * len(w)
