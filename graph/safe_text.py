@@ -42,6 +42,19 @@ WORD_JOINER = "\u2060"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value):
+    """``value`` as XML 1.0 can hold it (GraphML, GEXF): each character XML forbids (C0 controls but tab,
+    newline and carriage return; U+FFFE, U+FFFF; lone surrogates) becomes U+FFFD. Not text: unchanged.
+
+    >>> xml_text("red\x1b[31m"), xml_text(3)
+    ('red\ufffd[31m', 3)
+    """
+    return _XML_ILLEGAL.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def strip_controls(text: str, keep: str = "\n\t") -> str:
     """``text`` without terminal escape sequences and control characters (but those in ``keep``).
 

@@ -14,6 +14,7 @@ import re
 
 import networkx as nx
 
+from graph.export.graphml import xml_graph
 from graph.safe_text import strip_controls, tooltip
 from graph.schema import NodeType, load_schema
 
@@ -82,5 +83,5 @@ def graphml_bytes(g: nx.MultiDiGraph) -> bytes:
         attrs = {a: (" ".join(x) if isinstance(x, list) else x) for a, x in d.items() if x is not None}
         out.add_edge(u, v, key=k, **attrs)
     buf = io.BytesIO()
-    nx.write_graphml(out, buf, encoding="utf-8")
+    nx.write_graphml(xml_graph(out), buf, encoding="utf-8")
     return buf.getvalue()

@@ -86,3 +86,15 @@ def test_graphml_round_trips_types_labels_and_sources(sample_store):
     assert types == ["CONCERNS", "CONCERNS", "FACILITATED", "HEADQUARTERED_IN", "PERPETRATED_BY", "SUPPLIED"]
     supplied = [d for u, v, d in back.edges(data=True) if d["type"] == "SUPPLIED"][0]
     assert supplied["sources"] == "http://skynewsug.com/kagame-govt-admits-kidnapping-hotel-rwanda-hero/"
+
+
+def test_graphml_of_names_with_control_characters_is_still_xml():
+    # A name or id from data may hold an ANSI escape or a NUL, which XML 1.0 cannot hold (the lxml writer
+    # refused the whole download): such characters become U+FFFD, the rest is kept.
+    g = nx.MultiDiGraph()
+    g.add_node("Person:p\x1b[31m", label="Person", key="p\x1b[31m", name="red\x1b[31m\x00", hop=0)
+    g.add_node("Country:RU", label="Country", key="RU", name="Russia", hop=1)
+    g.add_edge("Person:p\x1b[31m", "Country:RU", key="NATIONAL_OF", type="NATIONAL_OF", hop=1, sources=[])
+    back = nx.read_graphml(io.BytesIO(graphml_bytes(g)))
+    assert sorted(back.nodes) == ["Country:RU", "Person:p\ufffd[31m"]
+    assert back.nodes["Person:p\ufffd[31m"]["name"] == "red\ufffd[31m\ufffd"

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from graph.export.base import Exporter
-from graph.export.graphml import decode, encode
+from graph.export.graphml import decode, encode, xml_graph
 from graph.export.selection import NODE_LABEL, REL_TYPE, Selection
 from graph.schema import Schema, load_schema
 
@@ -82,7 +82,7 @@ class GEXFExporter(Exporter):
             attrs = {attr_name(a): encode(x) for a, x in d.items()}
             out.add_edge(u, v, key=k, id=f"{u}|{k}|{v}", label=k, **attrs)
         buf = BytesIO()
-        nx.write_gexf(out, buf, encoding="utf-8", prettyprint=False, version="1.2draft")
+        nx.write_gexf(xml_graph(out), buf, encoding="utf-8", prettyprint=False, version="1.2draft")
         path.write_bytes(_with_meta(buf.getvalue(), meta))
         return [path]
 

@@ -16,13 +16,25 @@ import networkx as nx
 
 from graph.export.base import Exporter
 from graph.export.selection import NODE_LABEL, REL_TYPE, Selection
+from graph.safe_text import xml_text
 from graph.schema import Schema, load_schema
 
 GRAPHML_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "BOOL": "boolean", "STRING[]": "string"}
 
 
 def encode(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+    """A value as an XML attribute holds it: lists as JSON text, characters XML forbids replaced."""
+    return xml_text(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value)
+
+
+def xml_graph(g: nx.MultiDiGraph, value=xml_text) -> nx.MultiDiGraph:
+    """A copy of ``g`` that an XML writer accepts: node ids and edge keys through :func:`xml_text`, values
+    through ``value`` (the lxml writer refuses control characters, which names and ids from data may hold)."""
+    out = nx.MultiDiGraph(**{k: value(v) for k, v in g.graph.items()})
+    out.add_nodes_from((xml_text(n), {k: value(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    out.add_edges_from((xml_text(u), xml_text(v), xml_text(k), {a: value(x) for a, x in d.items()})
+                       for u, v, k, d in g.edges(keys=True, data=True))
+    return out
 
 
 def meta_attrs(meta: dict[str, Any]) -> dict[str, Any]:
@@ -33,10 +45,9 @@ def meta_attrs(meta: dict[str, Any]) -> dict[str, Any]:
 
 def flat(selection: Selection, meta: dict[str, Any]) -> nx.MultiDiGraph:
     """A copy of the selection whose values GraphML and GEXF can hold: lists become JSON text."""
-    g = selection.graph
-    out = nx.MultiDiGraph(**meta_attrs(meta))
-    out.add_nodes_from((n, {k: encode(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
-    out.add_edges_from((u, v, k, {a: encode(x) for a, x in d.items()}) for u, v, k, d in g.edges(keys=True, data=True))
+    out = xml_graph(selection.graph, encode)
+    out.graph.clear()  # the graph's attributes are the export's metadata only
+    out.graph.update({k: encode(v) for k, v in meta_attrs(meta).items()})
     return out
 
 
