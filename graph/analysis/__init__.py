@@ -103,6 +103,12 @@ def _complicity_links(store: Store, state: str, attribution: str) -> pd.DataFram
     return complicity_links(store, state, attribution)
 
 
+_COMPLICITY_PARAMS = {
+    "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
+    "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the state on "
+                      "documented evidence; any: suspected ones too (they weigh the same)",
+                      choices=("any", "documented"))}
+
 ANALYSES: dict[str, Analysis] = {a.name: a for a in [
     Analysis("ego_network", "Everything within depth hops of one entity (edges with sources, or nodes), capped at "
              "max_nodes; the cut is reproducible and reported.", _ego, {
@@ -135,17 +141,11 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
                  "cutoff": _p("cutoff", "int", 4, "longest path, in relationships"),
                  "max_paths": _p("max_paths", "int", 10, "most paths to return")}),
     Analysis("complicity_score", "Complicity score of companies, 3*F + W + A + P (see docs/analyses.md), next to the "
-             "facts and sources behind it; supply counts only under the time-and-tactic rule.", _complicity, {
-                 "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
-                 "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the "
-                                   "state on documented evidence; any: suspected ones too (they weigh the same)",
-                                   choices=("any", "documented"))}),
+             "facts and sources behind it; supply counts only under the time-and-tactic rule.", _complicity,
+             _COMPLICITY_PARAMS),
     Analysis("complicity_links", "Every company-incident link of corporate_complicity with what it counts as in the "
-             "complicity score (facilitated, evidence, context, detection_only) and why.", _complicity_links, {
-                 "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
-                 "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the "
-                                   "state on documented evidence; any: suspected ones too",
-                                   choices=("any", "documented"))}),
+             "complicity score (facilitated, evidence, context, detection_only) and why.", _complicity_links,
+             _COMPLICITY_PARAMS),
 ]}
 
 
