@@ -32,29 +32,28 @@ def build(store: EmbeddedStore, n: int) -> None:
     prov = {"source_record": "file-0123456789abcdef:line 1", "source_records": ["file-0123456789abcdef:line 1"],
             "source_urls": ["https://example.org/report"]}
     store.ensure_schema()
-    store.begin()
-    store.upsert_nodes("Country", [{"iso2": c, "name": f"Country {c}"} for c in countries])
-    store.upsert_nodes("Incident", [{"id": f"inc-{i}", "date": f"{2000 + i % 24}-{1 + i % 12:02d}",
-                                     "date_precision": "month", "year": 2000 + i % 24, "month": 1 + i % 12,
-                                     "summary": "An incident summary of ordinary length. " * 4, "physical": i % 3 == 0}
-                                    for i in range(n_inc)])
-    store.upsert_nodes("Company", [{"id": f"company-{i}", "name": f"Company {i}", "aliases": [f"Co {i}", f"C{i} Ltd"],
-                                    "hq_country": countries[i % 200]} for i in range(n_co)])
-    store.upsert_nodes("Person", [{"id": f"person-{i:08x}", "name": f"Private person {i:08x}", "role": "activist",
-                                   "public_figure": False, "pseudonymised": True} for i in range(n_per)])
-    store.upsert_nodes("Source", [{"id": f"web-{i}", "kind": "web", "url": f"https://example.org/{i}"}
-                                  for i in range(n_src)])
-    store.upsert_rels("OCCURRED_IN", "Incident", "Country", [{"_from": f"inc-{i}", "_to": countries[i % 200], **prov}
-                                                             for i in range(n_inc)])
-    store.upsert_rels("PERPETRATED_BY", "Incident", "Country", [
-        {"_from": f"inc-{i}", "_to": countries[(i * 7) % 200], "attribution": "documented", **prov} for i in range(n_inc)])
-    store.upsert_rels("TARGETED", "Incident", "Person", [{"_from": f"inc-{i}", "_to": f"person-{i % n_per:08x}", **prov}
-                                                        for i in range(n_inc)])
-    store.upsert_rels("FACILITATED", "Company", "Incident", [{"_from": f"company-{i % n_co}", "_to": f"inc-{i}",
-                                                              "role": "vendor", **prov} for i in range(0, n_inc, 3)])
-    store.upsert_rels("SOURCED_FROM", "Incident", "Source", [{"_from": f"inc-{i}", "_to": f"web-{i % n_src}",
-                                                              "record": "line 1", **prov} for i in range(n_inc)])
-    store.commit()
+    with store.transaction():
+        store.upsert_nodes("Country", [{"iso2": c, "name": f"Country {c}"} for c in countries])
+        store.upsert_nodes("Incident", [{"id": f"inc-{i}", "date": f"{2000 + i % 24}-{1 + i % 12:02d}",
+                                         "date_precision": "month", "year": 2000 + i % 24, "month": 1 + i % 12,
+                                         "summary": "An incident summary of ordinary length. " * 4, "physical": i % 3 == 0}
+                                        for i in range(n_inc)])
+        store.upsert_nodes("Company", [{"id": f"company-{i}", "name": f"Company {i}", "aliases": [f"Co {i}", f"C{i} Ltd"],
+                                        "hq_country": countries[i % 200]} for i in range(n_co)])
+        store.upsert_nodes("Person", [{"id": f"person-{i:08x}", "name": f"Private person {i:08x}", "role": "activist",
+                                       "public_figure": False, "pseudonymised": True} for i in range(n_per)])
+        store.upsert_nodes("Source", [{"id": f"web-{i}", "kind": "web", "url": f"https://example.org/{i}"}
+                                      for i in range(n_src)])
+        store.upsert_rels("OCCURRED_IN", "Incident", "Country", [{"_from": f"inc-{i}", "_to": countries[i % 200], **prov}
+                                                                 for i in range(n_inc)])
+        store.upsert_rels("PERPETRATED_BY", "Incident", "Country", [
+            {"_from": f"inc-{i}", "_to": countries[(i * 7) % 200], "attribution": "documented", **prov} for i in range(n_inc)])
+        store.upsert_rels("TARGETED", "Incident", "Person", [{"_from": f"inc-{i}", "_to": f"person-{i % n_per:08x}", **prov}
+                                                            for i in range(n_inc)])
+        store.upsert_rels("FACILITATED", "Company", "Incident", [{"_from": f"company-{i % n_co}", "_to": f"inc-{i}",
+                                                                  "role": "vendor", **prov} for i in range(0, n_inc, 3)])
+        store.upsert_rels("SOURCED_FROM", "Incident", "Source", [{"_from": f"inc-{i}", "_to": f"web-{i % n_src}",
+                                                                  "record": "line 1", **prov} for i in range(n_inc)])
 
 
 def main() -> None:
