@@ -17,7 +17,7 @@ st.write(query.description)
 values, _ = param_form(f"query-{name}", query.parameters)
 missing = [p.name for p in query.parameters.values() if p.required and p.name not in values]
 if missing:
-    st.info(f"Fill in {', '.join(missing)} and press Run.")
+    st.info(f"Fill in {markdown(', '.join(missing))} and press Run.")
     st.stop()
 try:
     with store() as s:

@@ -93,13 +93,9 @@ def _page_text(at: AppTest) -> str:
 
 
 def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
-    if args[0] == "--db":
-        monkeypatch.setenv("TNR_BACKEND", "embedded")
-        monkeypatch.setenv("TNR_DB", args[1])
-    else:
-        monkeypatch.setenv("TNR_BACKEND", "neo4j")
-        for k, v in env.items():
-            monkeypatch.setenv(k, v)
+    from tests.test_app import _point_app_at
+
+    _point_app_at(monkeypatch, (args, env))
     out = {}
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     out["page overview"] = _page_text(at)
