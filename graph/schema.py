@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any, Literal, Optional
@@ -35,6 +35,7 @@ class Prop:
     description: str = ""
     max_length: int | None = None  # characters of a STRING, or of each item of a STRING[]
     format: str | None = None  # "url": an http:// or https:// URL
+    keep_first: int | None = None  # a STRING[] kept to its first N items through merges (provenance on hubs)
 
     @property
     def is_list(self) -> bool:
@@ -61,6 +62,11 @@ class NodeType:
     caption: tuple[str, ...] = ()  # properties that name a node, first non-null wins (else the key)
     colour: str = "#999999"  # its colour in the app's graph views
 
+    @cached_property
+    def keep_first(self) -> dict[str, int]:
+        """The cut of each list property that has one (see :func:`graph.store.upsert.merge_value`)."""
+        return {p.name: p.keep_first for p in self.props.values() if p.keep_first}
+
 
 @dataclass(frozen=True)
 class RelType:
@@ -72,6 +78,11 @@ class RelType:
 
     def pairs(self) -> list[tuple[str, str]]:
         return [(a, b) for a in self.from_labels for b in self.to_labels]
+
+    @cached_property
+    def keep_first(self) -> dict[str, int]:
+        """The cut of each list property that has one (see :func:`graph.store.upsert.merge_value`)."""
+        return {p.name: p.keep_first for p in self.props.values() if p.keep_first}
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,7 @@ def _props(spec: dict[str, Any] | None, limits: Limits) -> dict[str, Prop]:
             description=p.get("description", ""),
             max_length=int(p.get("max_length", limits.string_max_length)) if textual else None,
             format=p.get("format"),
+            keep_first=int(p["keep_first"]) if "keep_first" in p else None,
         )
     return props
 
@@ -288,6 +300,7 @@ def schema_markdown(schema: Schema) -> str:
             f"{p.name}" + (f" ({'/'.join(p.enum)})" if p.enum else "")
             + (f" (≤ {p.max_length})" if p.max_length and p.max_length != schema.limits.string_max_length else "")
             + (f" ({p.format})" if p.format else "")
+            + (f" (first {p.keep_first} kept)" if p.keep_first else "")
             for p in r.props.values()
         )
         out.append(f"| {r.type} | {', '.join(r.from_labels)} | {', '.join(r.to_labels)} | {props} | {r.description} |")

@@ -85,10 +85,10 @@ class Batch:
 
     def add(self, rg: RecordGraph) -> None:
         for label, props in rg.nodes:
-            key = props[self.schema.node(label).key]
-            merge_props(self.nodes[label].setdefault(key, {}), props)
+            node = self.schema.node(label)
+            merge_props(self.nodes[label].setdefault(props[node.key], {}), props, node.keep_first)
         for rtype, fl, fk, tl, tk, props in rg.rels:
-            merge_props(self.rels[(rtype, fl, tl)].setdefault((fk, tk), {}), props)
+            merge_props(self.rels[(rtype, fl, tl)].setdefault((fk, tk), {}), props, self.schema.rel(rtype).keep_first)
 
     def has_node(self, label: str, key: str) -> bool:
         return key in self.nodes.get(label, {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from graph.store.upsert import merge_value, set_clause
+from graph.schema import load_schema
 from ingest.batch import Batch, RecordGraph
 
 SCALAR = [  # (stored, incoming, expected) for a STRING property (Company.website)
@@ -100,3 +101,45 @@ def test_a_second_identical_upsert_changes_nothing(empty_store):
 
 def test_the_neo4j_clause_is_generated_from_schema_names_only():
     assert set_clause("r", "source_record", is_list=False) == "r.source_record = coalesce(row.source_record, r.source_record)"
+
+
+def _items(a: int, b: int) -> list[str]:
+    return [f"line {n}" for n in range(a, b)]
+
+
+CAPPED = [  # source_records keeps its first 100 (keep_first in graph/schema.yaml): (stored, incoming, expected)
+    (_items(0, 99), ["line 98", "x", "y"], _items(0, 99) + ["x"]),  # room for one more: the first new one
+    (_items(0, 100), ["z"], _items(0, 100)),  # full: nothing added
+    (_items(0, 100), None, _items(0, 100)),
+    (None, _items(0, 150), _items(0, 100)),  # one upsert over the cap: its first 100
+    (["a"], ["b"], ["a", "b"]),  # under the cap the plain rule holds
+]
+
+
+def test_the_schema_caps_provenance_lists():
+    rel = load_schema().rel("SUPPLIED")
+    assert rel.keep_first == {"source_records": 100, "source_urls": 1000}
+    assert load_schema().rel("SOURCED_FROM").keep_first["records"] == 100
+
+
+@pytest.mark.parametrize(("stored", "incoming", "expected"), CAPPED)
+def test_a_capped_list_keeps_its_first_items(stored, incoming, expected):
+    assert merge_value(stored, incoming, keep_first=100) == expected
+    batch = Batch()
+    for value in (stored, incoming):
+        rg = RecordGraph()
+        rg.rel("SUPPLIED", "Company", "co-1", "Country", "RW", {"source_records": value})
+        batch.add(rg)
+    assert batch.rel_rows(("SUPPLIED", "Company", "Country"))[0].get("source_records") == expected
+
+
+def test_both_stores_cap_provenance_lists(empty_store):
+    empty_store.ensure_schema()
+    empty_store.upsert_nodes("Country", [{"iso2": "RW", "name": "Rwanda"}])
+    empty_store.upsert_nodes("Company", [{"id": f"co-{i}", "name": f"Company {i}"} for i in range(len(CAPPED))])
+    for step in (0, 1):
+        empty_store.upsert_rels("SUPPLIED", "Company", "Country", [
+            {"_from": f"co-{i}", "_to": "RW", "source_records": row[step]} for i, row in enumerate(CAPPED)])
+    got = _read(empty_store, "MATCH (c:Company)-[r:SUPPLIED]->(:Country) RETURN c.id, r.source_records")
+    mismatches = [i for i, (_, _, expected) in enumerate(CAPPED) if got[f"co-{i}"][0] != expected]
+    assert not mismatches, mismatches

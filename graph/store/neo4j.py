@@ -133,7 +133,7 @@ class Neo4jStore(Store):
             return
         node = self.schema.node(label)
         others = [p for p in node.props.values() if p.name != node.key]
-        sets = ", ".join(set_clause("n", p.name, p.is_list) for p in others)
+        sets = ", ".join(set_clause("n", p.name, p.is_list, p.keep_first) for p in others)
         self._batched(f"UNWIND $rows AS row MERGE (n:{label} {{{node.key}: row.{node.key}}})"
                       + (f" SET {sets}" if sets else ""), rows)
 
@@ -142,7 +142,7 @@ class Neo4jStore(Store):
             return
         rel = self.schema.rel(rel_type)
         a, b = self.schema.node(from_label), self.schema.node(to_label)
-        sets = ", ".join(set_clause("r", p.name, p.is_list) for p in rel.props.values())
+        sets = ", ".join(set_clause("r", p.name, p.is_list, p.keep_first) for p in rel.props.values())
         self._batched(
             f"UNWIND $rows AS row MATCH (a:{from_label} {{{a.key}: row._from}}) MATCH (b:{to_label} {{{b.key}: row._to}}) "
             f"MERGE (a)-[r:{rel_type}]->(b)" + (f" SET {sets}" if sets else ""), rows)
