@@ -32,6 +32,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 PHASES = ("read", "write-nodes", "write-rels", "commit")
+CHUNK = 2000  # records per written chunk in the killed ingest, so that reading and writing alternate often
 
 # The child: ingest with a progress callback that prints each step, so the parent can kill it in a phase.
 CHILD = r"""
@@ -71,7 +72,7 @@ def _hash(backend: str, db: Path) -> str:
 def _reset(backend: str, db: Path, previous: list[Path]) -> None:
     """The previous graph: the sample loaded into an empty database."""
     if backend == "embedded":
-        for p in (db, Path(f"{db}.lock"), Path(f"{db}.wal")):
+        for p in (db, *db.parent.glob(f"{db.name}.*")):  # and whatever a kill left: .wal, .shadow, .wal.checkpoint...
             if p.is_dir():
                 shutil.rmtree(p)
             elif p.exists():
@@ -82,11 +83,11 @@ def _reset(backend: str, db: Path, previous: list[Path]) -> None:
     _load(backend, db, previous)
 
 
-def kill_in_phase(backend: str, db: Path, paths: list[Path], phase: str, rng: random.Random,
-                  write_split: float) -> dict:
+def kill_in_phase(backend: str, db: Path, paths: list[Path], phase: str, rng: random.Random) -> dict:
     """Run the child ingest and SIGKILL it in ``phase``; return what was seen."""
     child = subprocess.Popen([sys.executable, "-c", CHILD, backend, str(db), *map(str, paths)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+                             env={**os.environ, "TNR_INGEST_CHUNK": str(CHUNK)})
     seen, killed_at = None, None
     start = time.monotonic()
     try:
@@ -96,14 +97,12 @@ def kill_in_phase(backend: str, db: Path, paths: list[Path], phase: str, rng: ra
                 break
             stage, done, total = parts[0], int(parts[1]), int(parts[2])
             seen = (stage, done, total)
-            if phase == "read" and stage == "read" and rng.random() < 0.5:
+            # The ingest streams: each chunk is read and mapped ("records"), then written (nodes, then relationships).
+            if phase == "read" and stage in ("records", "read") and rng.random() < 0.5:
                 killed_at = "read"
-            elif phase == "write-nodes" and stage == "write" and done < total * write_split and rng.random() < 0.5:
-                killed_at = "write-nodes"
-            elif phase == "write-rels" and stage == "write" and done >= total * write_split and done < total \
-                    and rng.random() < 0.5:
-                killed_at = "write-rels"
-            elif phase == "commit" and stage == "write" and done == total:
+            elif phase == stage and phase in ("write-nodes", "write-rels") and rng.random() < 0.3:
+                killed_at = phase
+            elif phase == "commit" and stage == "commit":
                 time.sleep(rng.random() * 0.05)
                 killed_at = "commit"
             if killed_at:
@@ -120,9 +119,9 @@ def kill_in_phase(backend: str, db: Path, paths: list[Path], phase: str, rng: ra
 
 
 def trial(backend: str, db: Path, paths: list[Path], previous: list[Path], phase: str, rng: random.Random,
-          clean_hash: str, previous_hash: str, write_split: float) -> dict:
+          clean_hash: str, previous_hash: str) -> dict:
     _reset(backend, db, previous)
-    t = kill_in_phase(backend, db, paths, phase, rng, write_split)
+    t = kill_in_phase(backend, db, paths, phase, rng)
     try:
         after_kill = _hash(backend, db)  # the database opens and reads whole
         t["opens"] = True
@@ -150,12 +149,11 @@ def run_trials(backend: str, incidents: int, trials: int, seed: int, work: Path,
     _load(backend, db, paths)
     clean_seconds = time.monotonic() - start
     clean_hash = _hash(backend, db)
-    write_split = _node_share(backend, db)
     rng = random.Random(seed)
     results = []
     for i in range(trials):
         phase = PHASES[i % len(PHASES)]
-        r = trial(backend, db, paths, previous, phase, rng, clean_hash, previous_hash, write_split)
+        r = trial(backend, db, paths, previous, phase, rng, clean_hash, previous_hash)
         results.append(r)
         print(f"trial {i + 1:>2} {backend:<8} kill in {r['killed_at']:<16} opens={r['opens']} "
               f"after kill: {r['after_kill']:<9} re-run converged={r['converged']}", flush=True)
@@ -165,16 +163,6 @@ def run_trials(backend: str, incidents: int, trials: int, seed: int, work: Path,
             "all_converged": all(r["converged"] for r in results),
             "after_kill": {k: sum(1 for r in results if r["after_kill"] == k) for k in {r["after_kill"] for r in results}},
             "results": results}
-
-
-def _node_share(backend: str, db: Path) -> float:
-    """Nodes' share of the rows an ingest writes (nodes are written before relationships)."""
-    from graph.store import open_store
-
-    with open_store(db, backend=backend) as s:
-        c = s.counts()
-    n, r = sum(c["nodes"].values()), sum(c["relationships"].values())
-    return n / (n + r)
 
 
 def main(argv: list[str] | None = None) -> int:

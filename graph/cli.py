@@ -49,6 +49,10 @@ def _emit(df, fmt: str, title: str | None = None) -> None:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(output.FORMATS)}")
 
 
+INGEST_STAGES = {"read": "inputs", "records": "records mapped", "write-nodes": "rows written",
+                 "write-rels": "rows written", "commit": "committing"}
+
+
 @app.command()
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders: reference .jsonl files, a bundle folder or .xlsx."),
@@ -67,6 +71,9 @@ def ingest(
     rebuild: bool = typer.Option(False, "--rebuild",
                                  help="Empty the graph and load PATHS alone (e.g. to replace old pseudonyms; "
                                       "docs/safety.md)."),
+    force: bool = typer.Option(False, "--force",
+                               help="Read inputs again that are unchanged since their last completed load with the "
+                                    "same settings (by default they are skipped)."),
 ):
     """Load files into the graph. Bad records go to the rejects file; the rest still load."""
     from ingest.batch import write_rejects
@@ -81,20 +88,25 @@ def ingest(
             tasks: dict[str, int] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task({"read": "reading files", "write": "writing graph"}[stage], total=total)
-                bar.update(tasks[stage], completed=done, total=total)
+                task = INGEST_STAGES[stage]
+                if task not in tasks:
+                    tasks[task] = bar.add_task(task, total=total or None)
+                bar.update(tasks[task], completed=done, total=total or None)
 
             report = run_ingest(store, paths, source_type, keep_private_names, progress,
-                                decisions=resolution or DEFAULT_DECISIONS, rebuild=rebuild)
+                                decisions=resolution or DEFAULT_DECISIONS, rebuild=rebuild, force=force)
         counts = store.counts()
     except (IngestError, StoreError) as e:
         _fail(str(e))
     finally:
         store.close()
     for f in report.files:
-        console.print(terminal(f"{f.path} ({f.source_type}): {f.records} records, {f.records - f.rejected} loaded, "
-                               f"{f.rejected} rejected"))
+        if f.skipped:
+            console.print(terminal(f"{f.path} ({f.source_type}): unchanged since its last load, skipped "
+                                   f"({f.records} records, {f.rejected} rejected then; --force reads it again)"))
+        else:
+            console.print(terminal(f"{f.path} ({f.source_type}): {f.records} records, {f.records - f.rejected} "
+                                   f"loaded, {f.rejected} rejected"))
     console.print(f"graph: {sum(counts['nodes'].values())} nodes, {sum(counts['relationships'].values())} relationships")
     if report.merges:
         from ingest.pipeline import write_merge_log
@@ -103,6 +115,10 @@ def ingest(
         merged = sum(m.get("action", "merged") == "merged" for m in report.merges)
         console.print(terminal(f"{merged} name(s) merged into other companies or agencies, "
                                f"{len(report.merges) - merged} loose match(es) kept apart; review them in {log}"))
+    earlier = sum(f.rejected for f in report.files if f.skipped)
+    if earlier and not report.rejects:
+        _fail(f"{earlier} record(s) of the skipped input were rejected when it was loaded; see that run's rejects "
+              f"file, or run again with --force to list them in {rejects}", code=1)
     if report.rejects:
         write_rejects(report.rejects, rejects)
         for r in report.rejects[:10]:

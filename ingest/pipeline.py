@@ -1,16 +1,20 @@
-"""Ingest files into a store: detect the format, validate and map each record, set aside the bad
-ones, then write everything in one transaction.
+"""Ingest files into a store: detect the format, read what resolution and redaction need from the whole
+input, then stream: validate and map each record, set aside the bad ones, and write in chunks
+(ingest/writer.py), in one store transaction.
 
 Re-running an ingest on the same input changes nothing: every write is an upsert keyed on ids
-that come from the input or are derived from content.
+that come from the input or are derived from content, and an input whose load completed with the same
+bytes and settings is skipped (its file Source records ``loaded_with``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +25,17 @@ from graph.queries import run_internal
 from graph.schema import load_schema
 from graph.store.base import Store, StoreError
 from ingest import admin_csv, bundle, ftm, readers, reference
-from ingest.batch import Batch, RecordError, RecordGraph, Reject
+from ingest.batch import RecordError, RecordGraph, Reject
 from ingest.common import Context, is_public
 from ingest.external import citizenlab, mvt, sii
 from ingest.redact import Redactor
 from ingest.resolve import DEFAULT_DECISIONS, AgencyResolver, CompanyResolver, Decisions, DecisionsError
+from ingest.writer import GraphWriter, Progress
 
 # Load order: vendors first (so their names and aliases resolve), then facts that name them, then the
 # report corpus last (its gazetteer is built from everything else).
 SOURCE_TYPES = ("companies", "sii", "mvt", "ftm", "un_reports", "cases", "bundle", "citizenlab", "admin_csv")
 MAPPERS = {"cases": reference.map_case, "companies": reference.map_company, "un_reports": reference.map_un_report}
-WRITE_CHUNK = 5000
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass
@@ -43,6 +45,8 @@ class FileReport:
     sha256: str
     records: int = 0
     rejected: int = 0
+    skipped: bool = False  # unchanged since a completed load with the same settings: not read again
+    fingerprint: str = ""
 
 
 @dataclass
@@ -205,31 +209,6 @@ def build_agency_resolver(store: Store, items: list[tuple[str, Path]], decisions
     return agencies
 
 
-class _Endpoints:
-    """Answers whether a relationship's endpoint exists, in this batch or already in the store."""
-
-    def __init__(self, store: Store, batch: Batch):
-        self.store, self.batch = store, batch
-        self.known: dict[str, set[str]] = {}
-
-    def exists(self, label: str, key: str) -> bool:
-        if self.batch.has_node(label, key):
-            return True
-        if label not in self.known:  # one query per label: built from the schema's names, not a file
-            node = load_schema().node(label)
-            _, rows = self.store.rows(f"MATCH (n:{label}) RETURN n.{node.key} AS k")
-            self.known[label] = {r[0] for r in rows}
-        return key in self.known[label]
-
-
-def _check_endpoints(rg: RecordGraph, endpoints: _Endpoints) -> None:
-    local = {(label, props[load_schema().node(label).key]) for label, props in rg.nodes}
-    for _type, fl, fk, tl, tk, _ in rg.rels:
-        for label, key, side in ((fl, fk, "from_id"), (tl, tk, "to_id")):
-            if (label, key) not in local and not endpoints.exists(label, key):
-                raise RecordError(side, f"{side}: no {label} with key {key!r} in this input or the graph")
-
-
 def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str | None, Callable]]:
     """(file, where, line, raw record, parse error, mapper) for every record of one input."""
     if kind == "sii":
@@ -256,12 +235,12 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield path, str(path), line, rec, err, MAPPERS[kind]
 
 
-def _file_source(batch: Batch, path: Path, digest: str, redactor: Redactor) -> str:
+def _file_source(writer: GraphWriter, path: Path, digest: str, redactor: Redactor) -> str:
     """The Source node of an ingested file, keyed by its content hash."""
     rg = RecordGraph()
     rg.node("Source", {"id": ids.file_source_id(digest), "kind": "file", "path": path.name, "title": path.name,
                        "sha256": digest})
-    batch.add(redactor.graph(rg))
+    writer.add(redactor.graph(rg))
     return ids.file_source_id(digest)
 
 
@@ -301,77 +280,126 @@ def _redacted_reject(redactor: Redactor, where: str, line: int | str, field: str
     return Reject(redactor.text(where), line, field, redactor.text(reason), record)
 
 
-def build_batch(store: Store, items: list[tuple[str, Path]], keep_private_names: bool = False,
-                progress: Progress | None = None, decisions: Decisions | None = None,
-                ) -> tuple[Batch, list[FileReport], CompanyResolver, AgencyResolver, Redactor]:
-    schema = load_schema()
-    batch = Batch(schema)
-    resolver = build_resolver(store, items, decisions or Decisions())
-    agencies = build_agency_resolver(store, items, decisions or Decisions())
+MappingContext = tuple[CompanyResolver, AgencyResolver, Redactor, dict[str, dict[str, str]]]
+
+
+def settings_fingerprint(keep_private_names: bool, decisions: Decisions) -> str:
+    """What, besides an input's bytes, decides the graph it loads to: the schema, the shipped name tables and
+    resolution rules, the analyst's decisions file and the options."""
+    h = hashlib.sha256(f"pipeline 1\0{keep_private_names}\0".encode())
+    data = files("graph")
+    for name in ["schema.yaml", *sorted(f"data/{p.name}" for p in (data / "data").iterdir() if p.name.endswith(".yaml"))]:
+        h.update(name.encode() + b"\0" + (data / name).read_bytes() + b"\0")
+    if decisions.path and Path(decisions.path).exists():
+        h.update(Path(decisions.path).read_bytes())
+    if not keep_private_names:  # another secret gives other pseudonyms; only a keyed digest of it is kept
+        h.update(hmac.new(pseudonyms.secret(), b"tnr-settings", hashlib.sha256).digest())
+    return h.hexdigest()
+
+
+def input_fingerprint(kind: str, digest: str, settings: str) -> str:
+    """The ``loaded_with`` of an input's file Sources once its load completed."""
+    return hashlib.sha256(f"{kind}\0{digest}\0{settings}".encode()).hexdigest()
+
+
+def build_context(store: Store, items: list[tuple[str, Path]], keep_private_names: bool, decisions: Decisions,
+                  ) -> MappingContext:
+    """What the mapping needs from the whole input before its first record: every name of a company, of an
+    agency and of a private person."""
+    resolver = build_resolver(store, items, decisions)
+    agencies = build_agency_resolver(store, items, decisions)
     redactor, given_ids = (Redactor(), {}) if keep_private_names else collect_names(items)
-    shared: dict[str, Any] = {"store": store, "batch": batch}
-    endpoints = _Endpoints(store, batch)
-    seed = RecordGraph()
-    for t in schema.tactics.values():
-        seed.node("Tactic", {"code": t.code, "label": t.label, "physical": t.physical})
-    batch.add(seed)
-    reports = []
-    for n, (kind, path) in enumerate(items, start=1):
+    return resolver, agencies, redactor, given_ids
+
+
+def _map_input(kind: str, path: Path, report: FileReport, writer: GraphWriter,
+               ctx_of: Callable[[str, Path, str], Context], redactor: Redactor) -> dict[Path, str]:
+    """Map every record of one input into ``writer``; bad records go to its rejects. Return the file Sources made."""
+    sources: dict[Path, str] = {}  # file -> its Source id; a single-file input is hashed once
+    for f, where, line, raw, err, mapper in _records(kind, path):
+        report.records += 1
+        if err:
+            writer.reject(_redacted_reject(redactor, where, line, None, err, raw))
+            report.rejected += 1
+            continue
+        if f not in sources:
+            digest = report.sha256 if f == path else sha256_of(f)
+            sources[f] = _file_source(writer, f, digest, redactor)
+        ref = f"line {line}" if isinstance(line, int) else str(line)
+        try:
+            rg = redactor.graph(mapper(raw, ctx_of(sources[f], f, ref)))
+            writer.check_endpoints(rg)
+        except RecordError as e:
+            writer.reject(_redacted_reject(redactor, where, line, e.field, e.reason, raw))
+            report.rejected += 1
+            continue
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as e:
+            # A value of a shape the mapper does not expect (a number where a list belongs...): the record
+            # is bad, not the ingest; it is set aside like any other.
+            reason = f"unexpected value ({type(e).__name__}: {readers.clip(str(e))})"
+            writer.reject(_redacted_reject(redactor, where, line, None, reason, raw))
+            report.rejected += 1
+            continue
+        writer.add(rg)
+    return sources
+
+
+def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool = False,
+         progress: Progress | None = None, decisions: Decisions | None = None, force: bool = False,
+         context: MappingContext | None = None) -> tuple[list[FileReport], GraphWriter, CompanyResolver, AgencyResolver,
+                                                   Redactor]:
+    """Stream ``items`` into ``store``: records are mapped and written in chunks (memory follows the chunk, not
+    the input), all in one store transaction. An input whose load completed before with the same bytes and
+    settings is skipped unless ``force``. ``context``: what :func:`build_context` gave (default: built here, over
+    ``store``)."""
+    schema = load_schema()
+    store.ensure_schema()  # idempotent; a rebuild's fresh store has no tables yet
+    decisions = decisions or Decisions()
+    settings = settings_fingerprint(keep_private_names, decisions)
+    done = {} if force else {r.loaded_with: r for r in run_internal(store, "completed_inputs").itertuples(index=False)}
+    reports, todo = [], []
+    for kind, path in items:
         report = FileReport(str(path), kind, sha256_of(path))
-        sources: dict[Path, str] = {}  # file -> its Source id; a single-file input is hashed once
-        shared["person_ids"] = given_ids.get(str(path), {})
-        for f, where, line, raw, err, mapper in _records(kind, path):
-            report.records += 1
-            if err:
-                batch.rejects.append(_redacted_reject(redactor, where, line, None, err, raw))
-                report.rejected += 1
-                continue
-            if f not in sources:
-                sources[f] = _file_source(batch, f, report.sha256 if f == path else sha256_of(f), redactor)
-            ref = f"line {line}" if isinstance(line, int) else str(line)
-            ctx = Context(sources[f], keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
-                          shared=shared)
-            try:
-                rg = redactor.graph(mapper(raw, ctx))
-                _check_endpoints(rg, endpoints)
-            except RecordError as e:
-                batch.rejects.append(_redacted_reject(redactor, where, line, e.field, e.reason, raw))
-                report.rejected += 1
-                continue
-            except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as e:
-                # A value of a shape the mapper does not expect (a number where a list belongs...): the record
-                # is bad, not the ingest; it is set aside like any other.
-                reason = f"unexpected value ({type(e).__name__}: {readers.clip(str(e))})"
-                batch.rejects.append(_redacted_reject(redactor, where, line, None, reason, raw))
-                report.rejected += 1
-                continue
-            batch.add(rg)
+        report.fingerprint = input_fingerprint(kind, report.sha256, settings)
+        if (prior := done.get(report.fingerprint)) is not None:
+            report.skipped, report.records, report.rejected = True, int(prior.records or 0), int(prior.rejected or 0)
+        else:
+            todo.append((kind, path))
         reports.append(report)
+    if context is None:
+        context = (build_context(store, items, keep_private_names, decisions) if todo
+                   else (CompanyResolver(decisions), AgencyResolver(decisions), Redactor(), {}))
+    resolver, agencies, redactor, given_ids = context
+    writer = GraphWriter(store, schema, progress=progress)
+    with store.transaction(), writer:
+        if todo:
+            seed = RecordGraph()
+            for t in schema.tactics.values():
+                seed.node("Tactic", {"code": t.code, "label": t.label, "physical": t.physical})
+            writer.add(seed)
+        shared: dict[str, Any] = {"store": store}
+        for n, ((kind, path), report) in enumerate(zip(items, reports), start=1):
+            if report.skipped:
+                continue
+            if kind == "citizenlab":
+                writer.flush()  # its gazetteer is built from the graph: everything before it must be there
+            shared["person_ids"] = given_ids.get(str(path), {})
+
+            def ctx_of(source_id: str, f: Path, ref: str) -> Context:
+                shared["batch"] = writer.batch  # the chunk being mapped (earlier chunks are in the store)
+                return Context(source_id, keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
+                               shared=shared)
+
+            made = _map_input(kind, path, report, writer, ctx_of, redactor)
+            writer.flush()
+            completed = {"loaded_with": report.fingerprint, "input_records": report.records,
+                         "input_rejected": report.rejected}
+            writer.complete([{"id": sid, **completed} for sid in made.values()])
+            if progress:
+                progress("read", n, len(items))
         if progress:
-            progress("read", n, len(items))
-    return batch, reports, resolver, agencies, redactor
-
-
-def write_batch(store: Store, batch: Batch, progress: Progress | None = None) -> int:
-    """Write a batch in one transaction; return the number of node and relationship rows written."""
-    store.ensure_schema()
-    total, done = batch.size(), 0
-    with store.transaction():
-        for label in batch.schema.nodes:
-            rows = batch.node_rows(label)
-            for i in range(0, len(rows), WRITE_CHUNK):
-                store.upsert_nodes(label, rows[i:i + WRITE_CHUNK])
-                done += len(rows[i:i + WRITE_CHUNK])
-                if progress:
-                    progress("write", done, total)
-        for key in sorted(batch.rels):
-            rows = batch.rel_rows(key)
-            for i in range(0, len(rows), WRITE_CHUNK):
-                store.upsert_rels(*key, rows[i:i + WRITE_CHUNK])
-                done += len(rows[i:i + WRITE_CHUNK])
-                if progress:
-                    progress("write", done, total)
-    return done
+            progress("commit", 0, 1)
+    return reports, writer, resolver, agencies, redactor
 
 
 class _EmptyGraph(Store):
@@ -406,12 +434,13 @@ def _rebuild_hint(store: Store, old: list[str]) -> str:
 
 def ingest(store: Store, paths: list[str | Path], source_type: str | None = None,
            keep_private_names: bool = False, progress: Progress | None = None,
-           decisions: str | Path | None = DEFAULT_DECISIONS, rebuild: bool = False) -> IngestReport:
-    """Load ``paths``. ``decisions`` is the analyst's resolution file (confirm/forbid merges).
+           decisions: str | Path | None = DEFAULT_DECISIONS, rebuild: bool = False, force: bool = False) -> IngestReport:
+    """Load ``paths``. ``decisions`` is the analyst's resolution file (confirm/forbid merges). ``force`` reads
+    inputs again that are unchanged since their last completed load (which are otherwise skipped).
 
-    ``rebuild`` empties the graph and loads ``paths`` alone: the batch is built as if the graph were empty, then
-    the store starts afresh (a new embedded database file in place of the old, or every Neo4j node deleted) and
-    the batch is written. A graph with old pseudonyms is refused without it."""
+    ``rebuild`` empties the graph and loads ``paths`` alone: names resolve as if the graph were empty, the store
+    starts afresh (a new embedded database file in place of the old, or every Neo4j node deleted) and the input
+    is loaded. A graph with old pseudonyms is refused without it."""
     items = discover([Path(p) for p in paths], source_type)
     try:
         dec = Decisions.load(Path(decisions) if decisions else None)
@@ -426,22 +455,23 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
     store.ensure_schema()
     if not rebuild and (old := old_pseudonyms(store)):
         raise IngestError(_rebuild_hint(store, old))
+    context = None
     try:
-        batch, files, resolver, agencies, redactor = build_batch(_EmptyGraph() if rebuild else store, items,
-                                                       keep_private_names, progress, dec)
-    except readers.UnreadableFile as e:
-        raise IngestError(str(e)) from None
-    if rebuild:
-        store.start_afresh()
-        try:
-            written = write_batch(store, batch, progress)
-        except BaseException:
+        if rebuild:  # names resolve as in an empty graph; a file that cannot be read stops it before the graph goes
+            context = build_context(_EmptyGraph(), items, keep_private_names, dec)
+            store.start_afresh()
+        files, writer, resolver, agencies, redactor = load(store, items, keep_private_names, progress, dec,
+                                                           force=force or rebuild, context=context)
+    except BaseException as e:
+        if rebuild and context is not None:
             store.restore_previous()
-            raise
+        if isinstance(e, readers.UnreadableFile):
+            raise IngestError(str(e)) from None
+        raise
+    if rebuild:
         store.forget_previous()
-    else:
-        written = write_batch(store, batch, progress)
-    return IngestReport(files, batch.rejects, written, [redactor.value(m) for m in resolver.log + agencies.log])
+    return IngestReport(files, writer.rejects, writer.written,
+                        [redactor.value(m) for m in resolver.log + agencies.log])
 
 
 def write_merge_log(merges: list[dict[str, Any]], path: Path) -> None:

@@ -12,7 +12,7 @@ INTERNAL = sorted(load_library(INTERNAL_PACKAGE))
 
 
 def test_internal_queries_are_not_named_queries():
-    assert INTERNAL == ["actions_concerning_companies", "company_names", "country_keys", "incident_physical",
+    assert INTERNAL == ["actions_concerning_companies", "company_names", "completed_inputs", "country_keys", "incident_physical",
                         "ingested_files", "organization_names", "pseudonymised_persons"]
     assert not set(INTERNAL) & set(load_library())
     listed = tnr("queries", "-f", "csv").stdout
@@ -35,3 +35,6 @@ def test_values_from_the_sample(sample_store):
     physical = run_internal(sample_store, "incident_physical").set_index("incident")
     assert len(physical) == 42 and physical.loc["ref-0032", "physical"] is True
     assert "RW" in set(run_internal(sample_store, "country_keys").iso2)
+    # the three sample files, each completed: 9 companies, 4 UN reports, 42 cases; no rejects
+    done = run_internal(sample_store, "completed_inputs")
+    assert sorted(done.records) == [4, 9, 42] and set(done.rejected) == {0} and done.loaded_with.str.len().eq(64).all()

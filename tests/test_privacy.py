@@ -315,12 +315,13 @@ def test_a_failed_embedded_rebuild_keeps_the_old_graph(tmp_path, monkeypatch, fa
     with EmbeddedStore(db, write=True) as w:
         _old_graph(w)
     if fail:
-        def broken(store, batch, progress=None):
-            store.ensure_schema()
-            store.upsert_nodes("Incident", [{"id": "half-written"}])
+        from ingest.writer import GraphWriter
+
+        def broken(writer):
+            writer.store.upsert_nodes("Incident", [{"id": "half-written"}])
             raise OSError("disk full")
 
-        monkeypatch.setattr(pipeline, "write_batch", broken)
+        monkeypatch.setattr(GraphWriter, "flush", broken)
     with EmbeddedStore(db, write=True) as w:
         if fail:
             with pytest.raises(OSError):

@@ -68,7 +68,7 @@ def test_ctrl_c_mid_ingest(empty_store):
     empty = graph_hash(empty_store)
 
     def interrupt(stage, done, total):
-        if stage == "write" and done > 100:
+        if stage == "write-rels" and done > 100:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
