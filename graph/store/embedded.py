@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,9 +27,14 @@ def _column(prop: Prop, rows: list[dict[str, Any]], name: str) -> pa.Array:
     return pa.array([r.get(name) for r in rows], type=_ARROW[prop.type])
 
 
-def _fresh(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _fresh(rows: list[dict[str, Any]], props: list[Prop]) -> list[dict[str, Any]]:
     """Rows of new nodes or relationships as the upsert rule stores them over nothing (a list once per item)."""
-    return [{k: merge_value(None, v) for k, v in r.items()} for r in rows]
+    cut = {p.name: p.keep_first for p in props if p.keep_first}
+    return [{k: merge_value(None, v, cut.get(k)) for k, v in r.items()} for r in rows]
+
+
+# Replays a write-ahead log as a writer's open does, in a child process (see EmbeddedStore._recover).
+REPLAY = "import os, sys, ladybug; os.umask(0o077); ladybug.Database(sys.argv[1]).close()"
 
 
 class EmbeddedStore(Store):
@@ -77,6 +85,8 @@ class EmbeddedStore(Store):
                              and not p.name.endswith((".lock", self.ASIDE)))]
 
     def _open(self) -> None:
+        if self._interrupted():
+            self._recover()
         with private_umask():
             try:
                 self._db = ladybug.Database(str(self.path), read_only=not self.write)
@@ -87,14 +97,45 @@ class EmbeddedStore(Store):
                 self._db = ladybug.Database(str(self.path), read_only=True)
             self._conn = ladybug.Connection(self._db)
 
+    def _beside(self, suffix: str) -> Path:
+        return self.path.with_name(self.path.name + suffix)
+
+    def _interrupted(self) -> bool:
+        """Did a writer die before its write-ahead log was folded into the database file? (A clean close leaves
+        none of these files.)"""
+        return any(self._beside(f).exists() for f in (".wal", ".wal.checkpoint", ".shadow"))
+
     def _recover(self) -> None:
-        """A writer killed during its commit leaves a write-ahead log that only a read-write open replays
-        (bench/crash_trials.py found it: the next read-only open refuses). Replay it once, as the writer would,
-        under the writer's lock, then read as usual."""
-        self._lock.release()
-        with DbLock(self.path, exclusive=True, timeout=self._lock.timeout):
-            ladybug.Database(str(self.path)).close()
-        self._lock.acquire()
+        """Finish or undo what a killed writer left, under the writer's lock, before anything else opens it.
+
+        Found by bench/crash_trials.py: a writer killed during its commit's checkpoint leaves ``.wal.checkpoint``
+        and an empty ``.shadow``; Ladybug 0.22 then crashes the opening process with SIGSEGV (LadybugDB/ladybug
+        #615, #1007 are the same family). With the shadow file empty no page of the database file was
+        overwritten yet: the header still names the previous graph, so the unfinished checkpoint is dropped and
+        the previous graph opens (the killed ingest never reported success; its next run completes it).
+        A plain log (a kill before or during the commit) is replayed as a writer would, in a child process,
+        so that an engine crash on a damaged log becomes a message, not the death of the app."""
+        held = self._lock.exclusive
+        if not held:
+            self._lock.release()
+        try:
+            with nullcontext() if held else DbLock(self.path, exclusive=True, timeout=self._lock.timeout):
+                checkpoint, shadow = self._beside(".wal.checkpoint"), self._beside(".shadow")
+                if checkpoint.exists() and (not shadow.exists() or shadow.stat().st_size == 0):
+                    for f in (checkpoint, shadow, self._beside(".checkpoint.intent.lock"),
+                              self._beside(".checkpoint.apply.lock")):
+                        f.unlink(missing_ok=True)
+                if self._interrupted():
+                    replay = subprocess.run([sys.executable, "-c", REPLAY, str(self.path)], capture_output=True,
+                                            text=True, timeout=3600)
+                    if replay.returncode != 0:
+                        why = replay.stderr.strip().splitlines()[-1:] or [f"the engine died (status {replay.returncode})"]
+                        raise StoreError(f"{self.path}: the write-ahead log a killed ingest left cannot be replayed "
+                                         f"({why[0][:300]}); move {self.path}* aside and rebuild the graph from its "
+                                         "files (tnr ingest --rebuild PATH...)")
+        finally:
+            if not held:
+                self._lock.acquire()
 
     def _close_db(self) -> None:
         with private_umask():
@@ -206,7 +247,7 @@ class EmbeddedStore(Store):
         cols = "".join(f", n.{p.name} AS {p.name}" for p in others)
         names, found = self._scan(keys, f"MATCH (n:{label} {{{node.key}: k}}) RETURN k{cols}")
         existing = {r[0]: dict(zip(names[1:], r[1:])) for r in found}
-        new = _fresh([r for r in rows if r[node.key] not in existing])
+        new = _fresh([r for r in rows if r[node.key] not in existing], props)
         if new:
             self._copy(label, pa.table({p.name: _column(p, new, p.name) for p in props}))
         changed = _changed(rows, lambda r: existing.get(r[node.key]), others)
@@ -228,7 +269,7 @@ class EmbeddedStore(Store):
         cols = "".join(f", r.{p.name} AS {p.name}" for p in props)
         names, found = self._scan(ends, f"{match} RETURN src, dst{cols}")
         existing = {(r[0], r[1]): dict(zip(names[2:], r[2:])) for r in found}
-        new = _fresh([r for r in rows if (r["_from"], r["_to"]) not in existing])
+        new = _fresh([r for r in rows if (r["_from"], r["_to"]) not in existing], props)
         if new:
             table = pa.table({"from": pa.array([r["_from"] for r in new], type=pa.string()),
                               "to": pa.array([r["_to"] for r in new], type=pa.string()),
@@ -279,7 +320,7 @@ def _changed(rows: list[dict[str, Any]], old_of, props: list[Prop]) -> list[dict
         old = old_of(r)
         if old is None:
             continue
-        merged = {p.name: merge_value(old.get(p.name), r.get(p.name)) for p in props}
+        merged = {p.name: merge_value(old.get(p.name), r.get(p.name), p.keep_first) for p in props}
         if any(merged[k] != old.get(k) for k in merged):
             out.append({**r, **merged})
     return out
