@@ -72,6 +72,9 @@ class Redactor:
     _phrases: dict[tuple[str, ...], str | None] | None = None
     _first: set[str] = field(default_factory=set)
     _longest: int = 0
+    _memo: dict[str, str] = field(default_factory=dict)  # text -> redacted, for the strings records repeat
+
+    MEMO_SIZE = 200_000
 
     def add(self, name: Any, public: bool) -> None:
         folded = fold_name(str(name or ""))
@@ -82,6 +85,7 @@ class Redactor:
         else:
             self.private.setdefault(folded, pseudonym(str(name)))
         self._phrases = None
+        self._memo.clear()
 
     def __bool__(self) -> bool:
         return bool(self.private)
@@ -118,6 +122,13 @@ class Redactor:
     def text(self, text: str) -> str:
         if not self.private or not text:
             return text
+        if (done := self._memo.get(text)) is None:
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.clear()
+            done = self._memo[text] = self._scan(text)
+        return done
+
+    def _scan(self, text: str) -> str:
         phrases = self.phrases()
         folded, where = _fold_with_positions(text)
         if self._first.isdisjoint(folded.split()):  # most strings name nobody: one set test, no scan

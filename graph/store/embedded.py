@@ -30,7 +30,7 @@ def _column(prop: Prop, rows: list[dict[str, Any]], name: str) -> pa.Array:
 def _fresh(rows: list[dict[str, Any]], props: list[Prop]) -> list[dict[str, Any]]:
     """Rows of new nodes or relationships as the upsert rule stores them over nothing (a list once per item)."""
     cut = {p.name: p.keep_first for p in props if p.keep_first}
-    return [{k: merge_value(None, v, cut.get(k)) for k, v in r.items()} for r in rows]
+    return [{k: merge_value(None, v, cut.get(k)) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
 
 
 # Replays a write-ahead log as a writer's open does, in a child process (see EmbeddedStore._recover).

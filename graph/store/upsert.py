@@ -49,8 +49,10 @@ def merge_props(into: dict[str, Any], props: dict[str, Any], keep_first: dict[st
     """Apply :func:`merge_value` to every property of ``props`` in place (a missing key is a null);
     ``keep_first``: the cut of each list property that has one."""
     for k, v in props.items():
-        if v is not None:
+        if isinstance(v, list):
             into[k] = merge_value(into.get(k), v, keep_first.get(k) if keep_first else None)
+        elif v is not None:  # a scalar replaces: merge_value's rule, without the call
+            into[k] = v
 
 
 def set_clause(var: str, prop: str, is_list: bool, keep_first: int | None = None) -> str:
