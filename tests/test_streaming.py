@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from ingest import writer as ingest_writer
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash
+from ingest import writer as ingest_writer
 from ingest.pipeline import ingest, input_fingerprint, settings_fingerprint
 from ingest.resolve import Decisions
 from tests.conftest import FIXTURES, IN_CI, ROOT, SAMPLE

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store.upsert import merge_value, set_clause
 from graph.schema import load_schema
+from graph.store.upsert import merge_value, set_clause
 from ingest.batch import Batch, RecordGraph
 
 SCALAR = [  # (stored, incoming, expected) for a STRING property (Company.website)
