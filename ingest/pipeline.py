@@ -348,8 +348,8 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
          progress: Progress | None = None, decisions: Decisions | None = None, force: bool = False,
          context: MappingContext | None = None) -> tuple[list[FileReport], GraphWriter, CompanyResolver, AgencyResolver,
                                                    Redactor]:
-    """Stream ``items`` into ``store``: records are mapped and written in chunks (memory follows the chunk, not
-    the input), all in one store transaction. An input whose load completed before with the same bytes and
+    """Stream ``items`` into ``store``: records are mapped and written in chunks (the mapped rows follow the
+    chunk; the mapping context is read from the whole input first), all in one store transaction. An input whose load completed before with the same bytes and
     settings is skipped unless ``force``. ``context``: what :func:`build_context` gave (default: built here, over
     ``store``)."""
     schema = load_schema()

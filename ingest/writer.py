@@ -2,7 +2,7 @@
 
 Records are merged in an in-memory :class:`~ingest.batch.Batch` of at most ``chunk`` records, then written
 (nodes by label, then relationships by type and endpoint labels, each in ``WRITE_ROWS`` slices) and
-forgotten, so memory follows the chunk, not the input. The upsert rule makes the result independent of
+forgotten, so the mapped rows held follow the chunk, not the input. The upsert rule makes the result independent of
 the chunk size: a chunk merges into what earlier chunks stored exactly as into an in-memory batch.
 
     with store.transaction(), GraphWriter(store, schema) as writer:
