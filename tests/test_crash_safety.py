@@ -27,5 +27,10 @@ def test_a_killed_ingest_leaves_a_graph_the_next_run_completes(backend, tmp_path
     assert summary["by_phase"] == dict.fromkeys(PHASES, 1)
     assert summary["all_opened"], summary["results"]
     assert summary["all_converged"], summary["results"]
+    # a reader after the kill gets a whole graph or the marker's "re-run the ingest", never half a graph as the graph
+    assert summary["partial_shown_as_graph"] == 0, summary["results"]
+    assert all(r["reader"] in ("graph", "re-run message") for r in summary["results"]), summary["results"]
     if backend == "embedded":  # one transaction: a kill before the commit leaves the previous graph
         assert all(r["after_kill"] in ("previous", "new") for r in summary["results"]), summary["results"]
+    else:  # a kill once writing started leaves the marker of the killed ingest, which readers are told about
+        assert [r["reader"] for r in summary["results"]][1:] == ["re-run message"] * 3, summary["results"]

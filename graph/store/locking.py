@@ -57,13 +57,22 @@ class DbLock:
                             f"(waited {self.timeout:g}s); close the app or wait for the other ingest"
                         ) from None
                     raise IngestInProgress(
-                        f"{self.path.with_suffix('')}: ingest in progress; try again when it finishes"
+                        f"{self.path.with_suffix('')}: ingest in progress{self._holder()}; try again when it finishes"
                     ) from None
                 time.sleep(0.05)
         if self.exclusive:
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+            os.write(fd, f"{os.getpid()} {started}\n".encode())
         self._fd = fd
+
+    def _holder(self) -> str:
+        """" since <time> (process <pid>)", as the writer wrote it in the lock file, or nothing."""
+        try:
+            pid, started = self.path.read_text().strip().split(" ", 1)
+        except (OSError, ValueError):
+            return ""
+        return f" since {started} (process {pid})"
 
     def release(self) -> None:
         if self._fd is not None:

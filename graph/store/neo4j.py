@@ -5,7 +5,8 @@ bolt://127.0.0.1:7687), ``NEO4J_USER`` (neo4j), ``NEO4J_PASSWORD`` (else the pas
 project's ``tnr neo4j`` keeps) and ``NEO4J_DATABASE`` (neo4j).
 
 Reads run in managed read transactions with a timeout; writes are batched ``UNWIND $rows … MERGE``
-in managed write transactions, which the driver retries on transient errors.
+in managed write transactions, which the driver retries on transient errors. Because an ingest spans many
+transactions, its writer holds an "ingest in progress" marker and readers check it (graph/store/ingest_marker.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 
 from graph.schema import Schema, neo4j_constraints
 from graph.store.base import Store, StoreError
+from graph.store.ingest_marker import CONSTRAINT, IngestClaim, Marker, check_unchanged
 from graph.store.upsert import set_clause
 from graph.uri import scrub, shown_uri
 
@@ -64,6 +66,22 @@ class Neo4jStore(Store):
         except Exception as e:  # noqa: BLE001 - every failure here becomes one clear message
             self._driver = None
             raise self._error(e) from None
+        self._seen: Marker | None = None  # the marker as this reader's first query saw it
+        self._wrote = False
+        self._claim = IngestClaim(self._session, self.shown_uri,
+                                  float(os.environ.get("TNR_LOCK_TIMEOUT", "120")))
+        if write:
+            try:
+                self._claim.wait_for_others()
+            except StoreError:
+                self.close()
+                raise
+            except Exception as e:  # noqa: BLE001
+                self.close()
+                raise self._error(e) from None
+
+    def _session(self, **kw):
+        return self._driver.session(database=self.database, **kw)
 
     @classmethod
     def from_env(cls, write: bool = False) -> Neo4jStore:
@@ -80,11 +98,16 @@ class Neo4jStore(Store):
         if isinstance(e, (ServiceUnavailable, SessionExpired, OSError)) or (
                 isinstance(e, DriverError) and not isinstance(e, Neo4jError)):
             return f"cannot reach Neo4j at {at}: {e}; is the server running? (`tnr neo4j status`)"
+        if isinstance(e, Neo4jError) and "TransactionTimedOut" in (e.code or ""):
+            return (f"Neo4j at {at}: the query ran longer than its timeout of {READ_TIMEOUT:g} s and was stopped; "
+                    f"raise TNR_NEO4J_READ_TIMEOUT or narrow the query")
         if isinstance(e, Neo4jError):
             return f"Neo4j at {at}: {e.code}: {e.message}"
         return f"Neo4j at {at}: {e}"
 
     def close(self) -> None:
+        if getattr(self, "_claim", None) is not None and self._claim.depth:
+            self._rollback()  # closed in the middle of writes: the marker stays, failed
         if self._driver is not None:
             self._driver.close()
             self._driver = None
@@ -93,13 +116,21 @@ class Neo4jStore(Store):
     def rows(self, cypher, params=None):
         @unit_of_work(timeout=READ_TIMEOUT)
         def work(tx):
+            # A reader checks the ingest marker before and after its query, in the same transaction: while an
+            # ingest writes, or if one ran between this store's reads, it answers "try again" rather than half a graph.
+            before = None if self.write else check_unchanged(tx, self._seen, self.shown_uri)
             result = tx.run(cypher, params or {})
             keys = list(result.keys())
-            return keys, [[_plain(v) for v in record.values()] for record in result]
+            out = keys, [[_plain(v) for v in record.values()] for record in result]
+            if before is not None:
+                self._seen = check_unchanged(tx, before, self.shown_uri)
+            return out
 
         try:
-            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
                 return s.execute_read(work)
+        except StoreError:
+            raise
         except Exception as e:  # noqa: BLE001
             raise self._error(e) from None
 
@@ -107,16 +138,52 @@ class Neo4jStore(Store):
     def _write(self, cypher: str, params: dict | None = None) -> None:
         if not self.write:
             raise StoreError(f"Neo4j at {self.shown_uri} is open read-only")
+        self._wrote = True
         try:
-            with self._driver.session(database=self.database) as s:
+            with self._session() as s:
                 s.execute_write(lambda tx: tx.run(cypher, params or {}).consume())
         except Exception as e:  # noqa: BLE001
             raise self._error(e) from None
 
+    # The marker is held from the first write of a transaction (or of a rebuild) to its last.
+    def _begin(self) -> None:
+        if not self.write:
+            raise StoreError(f"Neo4j at {self.shown_uri} is open read-only")
+        if not self._claim.depth:
+            self._wrote = False
+        try:
+            self._claim.take()
+        except StoreError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise self._error(e) from None
+
+    def _commit(self) -> None:
+        try:
+            self._claim.release()
+        except Exception as e:  # noqa: BLE001
+            raise self._error(e) from None
+
+    def _rollback(self) -> None:
+        try:
+            self._claim.fail() if self._wrote else self._claim.release()
+        except Exception:  # noqa: BLE001, S110 - the original error is the one to report; the marker goes stale
+            pass
+
+    def start_afresh(self) -> None:
+        self._begin()
+        self.clear()
+
+    def forget_previous(self) -> None:
+        self._commit()
+
+    def restore_previous(self) -> None:
+        self._rollback()  # the old graph is gone: the marker stays, failed, until a rebuild completes
+
     def ensure_schema(self) -> None:
-        for stmt in neo4j_constraints(self.schema):
+        for stmt in [*neo4j_constraints(self.schema), CONSTRAINT]:
             try:
-                with self._driver.session(database=self.database) as s:
+                with self._session() as s:
                     s.run(stmt).consume()  # schema commands cannot run in a managed transaction function
             except ClientError as e:
                 if "EquivalentSchemaRule" not in (e.code or ""):
@@ -148,5 +215,6 @@ class Neo4jStore(Store):
             f"MERGE (a)-[r:{rel_type}]->(b)" + (f" SET {sets}" if sets else ""), rows)
 
     def clear(self) -> None:
-        """Delete every node and relationship (tests and `tnr sync --replace`)."""
-        self._write("MATCH (n) DETACH DELETE n")
+        """Delete every node and relationship (tests and `tnr sync --replace`); inside an ingest or a sync, the
+        marker that tells readers so stays."""
+        self._write("MATCH (n) WHERE NOT n:TnrIngest DETACH DELETE n" if self._claim.depth else "MATCH (n) DETACH DELETE n")
