@@ -453,23 +453,24 @@ def ingest(store: Store, paths: list[str | Path], source_type: str | None = None
             except readers.UnreadableFile as e:
                 raise IngestError(str(e)) from None
     store.ensure_schema()
-    if not rebuild and (old := old_pseudonyms(store)):
-        raise IngestError(_rebuild_hint(store, old))
-    context = None
-    try:
-        if rebuild:  # names resolve as in an empty graph; a file that cannot be read stops it before the graph goes
-            context = build_context(_EmptyGraph(), items, keep_private_names, dec)
-            store.start_afresh()
-        files, writer, resolver, agencies, redactor = load(store, items, keep_private_names, progress, dec,
-                                                           force=force or rebuild, context=context)
-    except BaseException as e:
-        if rebuild and context is not None:
-            store.restore_previous()
-        if isinstance(e, readers.UnreadableFile):
-            raise IngestError(str(e)) from None
-        raise
-    if rebuild:
-        store.forget_previous()
+    with store.writing():  # from the first read of the graph to the last write (Neo4j: the ingest marker)
+        if not rebuild and (old := old_pseudonyms(store)):
+            raise IngestError(_rebuild_hint(store, old))
+        context = None
+        try:
+            if rebuild:  # names resolve as in an empty graph; a file that cannot be read stops it before the graph goes
+                context = build_context(_EmptyGraph(), items, keep_private_names, dec)
+                store.start_afresh()
+            files, writer, resolver, agencies, redactor = load(store, items, keep_private_names, progress, dec,
+                                                               force=force or rebuild, context=context)
+        except BaseException as e:
+            if rebuild and context is not None:
+                store.restore_previous()
+            if isinstance(e, readers.UnreadableFile):
+                raise IngestError(str(e)) from None
+            raise
+        if rebuild:
+            store.forget_previous()
     return IngestReport(files, writer.rejects, writer.written,
                         [redactor.value(m) for m in resolver.log + agencies.log])
 

@@ -32,5 +32,6 @@ def test_a_killed_ingest_leaves_a_graph_the_next_run_completes(backend, tmp_path
     assert all(r["reader"] in ("graph", "re-run message") for r in summary["results"]), summary["results"]
     if backend == "embedded":  # one transaction: a kill before the commit leaves the previous graph
         assert all(r["after_kill"] in ("previous", "new") for r in summary["results"]), summary["results"]
-    else:  # a kill once writing started leaves the marker of the killed ingest, which readers are told about
-        assert [r["reader"] for r in summary["results"]][1:] == ["re-run message"] * 3, summary["results"]
+    else:  # the ingest holds its marker from its first read of the graph: a kill before the commit leaves it
+        # (readers are told to re-run); at the commit the marker may already be gone with every row written
+        assert [r["reader"] for r in summary["results"]][:3] == ["re-run message"] * 3, summary["results"]

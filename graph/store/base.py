@@ -62,6 +62,14 @@ class Store(ABC):
             raise
         self._commit()
 
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """Hold off other writers, and tell readers an ingest is under way, from an ingest's first read of the
+        graph (names to resolve, inputs already loaded) to its last write, so that what it read stays true.
+        The embedded store's lock file does so from the moment it opens for writing; Neo4j claims its ingest
+        marker (graph/store/ingest_marker.py)."""
+        yield self
+
     def _begin(self) -> None:  # noqa: B027 - backends without a long transaction keep these no-ops
         pass
 

@@ -130,6 +130,7 @@ class Neo4jStore(Store):
             with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
                 return s.execute_read(work)
         except StoreError:
+            self._seen = None  # the caller may try again on this store: its next reads start afresh
             raise
         except Exception as e:  # noqa: BLE001
             raise self._error(e) from None
@@ -169,6 +170,9 @@ class Neo4jStore(Store):
             self._claim.fail() if self._wrote else self._claim.release()
         except Exception:  # noqa: BLE001, S110 - the original error is the one to report; the marker goes stale
             pass
+
+    def writing(self):
+        return self.transaction()  # on Neo4j a transaction is the marker's claim; nested claims count
 
     def start_afresh(self) -> None:
         self._begin()
