@@ -349,9 +349,9 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
          context: MappingContext | None = None) -> tuple[list[FileReport], GraphWriter, CompanyResolver, AgencyResolver,
                                                    Redactor]:
     """Stream ``items`` into ``store``: records are mapped and written in chunks (the mapped rows follow the
-    chunk; the mapping context is read from the whole input first), all in one store transaction. An input whose load completed before with the same bytes and
-    settings is skipped unless ``force``. ``context``: what :func:`build_context` gave (default: built here, over
-    ``store``)."""
+    chunk; the mapping context is read from the whole input first), all in one store transaction. An input
+    whose load completed before with the same bytes and settings is skipped unless ``force``. ``context``: what
+    :func:`build_context` gave (default: built here, over ``store``)."""
     schema = load_schema()
     store.ensure_schema()  # idempotent; a rebuild's fresh store has no tables yet
     decisions = decisions or Decisions()
