@@ -68,7 +68,8 @@ def _hash(backend: str, db: Path, past_marker: bool = False) -> str:
     from graph.store import open_store
     from graph.store.snapshot import graph_hash
 
-    with open_store(db, backend=backend, write=past_marker and backend == "neo4j") as s:
+    # past_marker: what a killed ingest left, whole or not; otherwise what a reader is given
+    with open_store(db, backend=backend, write=past_marker and backend == "neo4j", whole=not past_marker) as s:
         return graph_hash(s)
 
 
@@ -130,8 +131,9 @@ def trial(backend: str, db: Path, paths: list[Path], previous: list[Path], phase
     try:
         _hash(backend, db)
         t["reader"] = "graph"
-    except StoreError as e:  # Neo4j: the marker of the killed ingest
-        t["reader"] = "re-run message" if "stopped before it finished" in str(e) else f"error: {str(e)[:200]}"
+    except StoreError as e:  # Neo4j: the marker of the killed ingest; embedded: a file committed in part
+        rerun = "stopped before it finished" in str(e) or "has not finished" in str(e)
+        t["reader"] = "re-run message" if rerun else f"error: {str(e)[:200]}"
     try:
         after_kill = _hash(backend, db, past_marker=True)  # the database opens and reads whole
         t["opens"] = True

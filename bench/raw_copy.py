@@ -22,10 +22,8 @@ import pyarrow as pa
 
 from graph import ids
 from graph.countries import country_name, region_of
-from graph.schema import ladybug_ddl, load_schema
+from graph.schema import ARROW_TYPES, ladybug_ddl, load_schema
 
-_ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOL": pa.bool_(),
-          "STRING[]": pa.list_(pa.string())}
 
 
 class Tables:
@@ -153,14 +151,14 @@ def copy(t: Tables, db: Path) -> dict[str, int]:
     rows = 0
     for label, nodes in t.nodes.items():
         props = list(schema.node(label).props.values())
-        table = pa.table({p.name: pa.array([n.get(p.name) for n in nodes.values()], type=_ARROW[p.type]) for p in props})
+        table = pa.table({p.name: pa.array([n.get(p.name) for n in nodes.values()], type=ARROW_TYPES[p.type]) for p in props})
         conn.execute(f"COPY {label} FROM $rows", {"rows": table})
         rows += len(nodes)
     for (rtype, fl, tl), rels in t.rels.items():
         props = list(schema.rel(rtype).props.values())
         cols = {"from": pa.array([k[0] for k in rels], type=pa.string()),
                 "to": pa.array([k[1] for k in rels], type=pa.string()),
-                **{p.name: pa.array([r.get(p.name) for r in rels.values()], type=_ARROW[p.type]) for p in props}}
+                **{p.name: pa.array([r.get(p.name) for r in rels.values()], type=ARROW_TYPES[p.type]) for p in props}}
         pair = f" (from='{fl}', to='{tl}')" if len(schema.rel(rtype).pairs()) > 1 else ""
         conn.execute(f"COPY {rtype} FROM $rows{pair}", {"rows": pa.table(cols)})
         rows += len(rels)

@@ -18,11 +18,14 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any, Literal, Optional
 
+import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
 SCHEMA_FILE = files("graph") / "schema.yaml"
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOL", "STRING[]")
+ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOL": pa.bool_(),
+               "STRING[]": pa.list_(pa.string())}  # how a property travels in Arrow (COPY, spill files)
 
 
 @dataclass(frozen=True)

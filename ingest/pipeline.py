@@ -235,11 +235,16 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield path, str(path), line, rec, err, MAPPERS[kind]
 
 
-def _file_source(writer: GraphWriter, path: Path, digest: str, redactor: Redactor) -> str:
-    """The Source node of an ingested file, keyed by its content hash."""
+PENDING = "pending "  # the loaded_with of a file Source whose input's load has not completed
+
+
+def _file_source(writer: GraphWriter, path: Path, digest: str, redactor: Redactor, fingerprint: str) -> str:
+    """The Source node of an ingested file, keyed by its content hash. Its ``loaded_with`` says "pending" until
+    the input's last row is written (the writer writes file Sources before any other row), so a load that stopped
+    part-way can be told from a complete one (:func:`unfinished_inputs`)."""
     rg = RecordGraph()
     rg.node("Source", {"id": ids.file_source_id(digest), "kind": "file", "path": path.name, "title": path.name,
-                       "sha256": digest})
+                       "sha256": digest, "loaded_with": PENDING + fingerprint})
     writer.add(redactor.graph(rg))
     return ids.file_source_id(digest)
 
@@ -324,7 +329,7 @@ def _map_input(kind: str, path: Path, report: FileReport, writer: GraphWriter,
             continue
         if f not in sources:
             digest = report.sha256 if f == path else sha256_of(f)
-            sources[f] = _file_source(writer, f, digest, redactor)
+            sources[f] = _file_source(writer, f, digest, redactor, report.fingerprint)
         ref = f"line {line}" if isinstance(line, int) else str(line)
         try:
             rg = redactor.graph(mapper(raw, ctx_of(sources[f], f, ref)))
@@ -348,10 +353,11 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
          progress: Progress | None = None, decisions: Decisions | None = None, force: bool = False,
          context: MappingContext | None = None) -> tuple[list[FileReport], GraphWriter, CompanyResolver, AgencyResolver,
                                                    Redactor]:
-    """Stream ``items`` into ``store``: records are mapped and written in chunks (the mapped rows follow the
-    chunk; the mapping context is read from the whole input first), all in one store transaction. An input
-    whose load completed before with the same bytes and settings is skipped unless ``force``. ``context``: what
-    :func:`build_context` gave (default: built here, over ``store``)."""
+    """Stream ``items`` into ``store``: records are mapped a chunk at a time and set aside, then written table by
+    table (ingest/writer.py), in one store transaction (committed in parts when large: Store.transaction). The
+    mapping context is read from the whole input first. An input whose load completed before with the same bytes and
+    settings is skipped unless ``force``. ``context``: what :func:`build_context` gave (default: built here, over
+    ``store``)."""
     schema = load_schema()
     store.ensure_schema()  # idempotent; a rebuild's fresh store has no tables yet
     decisions = decisions or Decisions()
@@ -382,7 +388,7 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
             if report.skipped:
                 continue
             if kind == "citizenlab":
-                writer.flush()  # its gazetteer is built from the graph: everything before it must be there
+                writer.drain()  # its gazetteer is built from the graph: everything before it must be there
             shared["person_ids"] = given_ids.get(str(path), {})
 
             def ctx_of(source_id: str, f: Path, ref: str) -> Context:
@@ -391,7 +397,6 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
                                shared=shared)
 
             made = _map_input(kind, path, report, writer, ctx_of, redactor)
-            writer.flush()
             completed = {"loaded_with": report.fingerprint, "input_records": report.records,
                          "input_rejected": report.rejected}
             writer.complete([{"id": sid, **completed} for sid in made.values()])

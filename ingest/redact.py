@@ -180,9 +180,13 @@ class Redactor:
         return rg
 
     def _props(self, declared: dict[str, Prop], props: dict[str, Any]) -> dict[str, Any]:
-        out = {}
+        out = dict(props)
         for k, v in props.items():
+            if v is None or not isinstance(v, (str, list)):
+                continue
             p = declared.get(k)
-            closed = p is not None and (p.enum or p.pattern)
-            out[k] = v if closed or not isinstance(v, (str, list)) else self.value(v)
+            if p is not None and (p.enum or p.pattern):
+                continue
+            out[k] = self.text(v) if isinstance(v, str) else [self.text(x) if isinstance(x, str) else self.value(x)
+                                                              for x in v]
         return out

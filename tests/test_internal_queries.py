@@ -13,7 +13,7 @@ INTERNAL = sorted(load_library(INTERNAL_PACKAGE))
 
 def test_internal_queries_are_not_named_queries():
     assert INTERNAL == ["actions_concerning_companies", "company_names", "completed_inputs", "country_keys", "incident_physical",
-                        "ingested_files", "organization_names", "pseudonymised_persons"]
+                        "ingested_files", "organization_names", "pseudonymised_persons", "unfinished_inputs"]
     assert not set(INTERNAL) & set(load_library())
     listed = tnr("queries", "-f", "csv").stdout
     assert "company_names" not in listed and "cross_border_reach" in listed
@@ -22,7 +22,10 @@ def test_internal_queries_are_not_named_queries():
 @pytest.mark.parametrize("name", INTERNAL)
 def test_each_answers_with_its_declared_columns(sample_store, name):
     df = run_internal(sample_store, name)  # raises if the columns differ from the header
-    assert len(df) > 0
+    if name == "unfinished_inputs":  # the sample's load completed (tests/test_streaming.py makes one that did not)
+        assert len(df) == 0
+    else:
+        assert len(df) > 0
 
 
 def test_values_from_the_sample(sample_store):

@@ -47,6 +47,24 @@ def test_an_ingest_writes_only_private_files(tmp_path, umask):
 
 
 @pytest.mark.parametrize("umask", UMASKS, ids=["umask-022", "umask-000"])
+def test_the_rows_an_ingest_sets_aside_are_private_and_removed(tmp_path, umask):
+    from graph.schema import load_schema
+    from ingest.spill import Spill
+
+    old = os.umask(umask)
+    try:
+        with Spill(load_schema(), folder=tmp_path) as spill:
+            spill.add("Person", [{"id": "person-1", "name": "person-1", "public_figure": False}])
+            spill.add(("TARGETED", "Incident", "Person"), [{"_from": "incident-1", "_to": "person-1"}])
+            made = [spill.folder, *spill.folder.iterdir()]
+            assert len(made) == 3
+            assert {p.name: _mode(p) for p in made} == {p.name: "0o700" if p.is_dir() else "0o600" for p in made}
+        assert not spill.folder.exists()
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize("umask", UMASKS, ids=["umask-022", "umask-000"])
 def test_the_embedded_store_keeps_its_wal_private(tmp_path, umask):
     old = os.umask(umask)
     try:
@@ -154,3 +172,17 @@ def test_compose_requires_a_password():
     auth = yaml.safe_load(text)["services"]["neo4j"]["environment"]["NEO4J_AUTH"]
     assert auth.startswith("neo4j/${NEO4J_PASSWORD:?") and auth.endswith("}")
     assert ":-" not in text  # no fixed fallback anywhere
+
+
+def test_rows_a_killed_ingest_set_aside_are_removed_by_the_next(tmp_path):
+    from graph.schema import load_schema
+    from ingest.spill import PREFIX, Spill
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = tmp_path / f"{PREFIX}{dead.stdout.strip()}-abc"
+    orphan.mkdir()
+    (orphan / "1.arrow").write_bytes(b"rows")
+    live = tmp_path / f"{PREFIX}{os.getpid()}-def"  # a running ingest's folder stays
+    live.mkdir()
+    with Spill(load_schema(), folder=tmp_path):
+        assert not orphan.exists() and live.exists()

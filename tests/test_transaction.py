@@ -79,3 +79,41 @@ def test_ctrl_c_mid_ingest(empty_store):
         assert graph_hash(empty_store) not in (empty, clean)  # part of it is there
     ingest(empty_store, [SAMPLE])
     assert graph_hash(empty_store) == clean
+
+
+def test_a_large_embedded_ingest_commits_in_parts_marked_pending_and_the_next_run_completes_it(tmp_path, monkeypatch):
+    """Past TNR_COMMIT_ROWS rows the embedded ingest commits in parts (Ladybug holds uncommitted rows in memory).
+    Interrupted after a committed part, the graph holds part of the input, its files say so, readers are refused
+    with the cure, and the same ingest run again ends where a clean one does."""
+    from graph.queries import run_internal
+    from graph.store import open_store
+    from graph.store.base import StoreError
+    from graph.store.embedded import EmbeddedStore
+    from tests.conftest import tnr
+
+    db = tmp_path / "parts.lbug"
+    with EmbeddedStore(db, write=True) as store:
+        ingest(store, [SAMPLE])
+        clean = graph_hash(store)
+        files = sorted(run_internal(store, "ingested_files").path)
+        store.clear()
+
+    def interrupt(stage, done, total):
+        if stage == "write-rels" and done > 300:
+            raise KeyboardInterrupt
+
+    monkeypatch.setenv("TNR_COMMIT_ROWS", "50")
+    with EmbeddedStore(db, write=True) as store, pytest.raises(KeyboardInterrupt):
+        ingest(store, [SAMPLE], progress=interrupt)
+    with open_store(db, whole=False) as store:
+        assert graph_hash(store) != clean and store.counts()["nodes"]["Incident"] > 0  # parts were committed
+        assert sorted(run_internal(store, "unfinished_inputs").path) == files
+    with pytest.raises(StoreError, match="has not finished.*run the same `tnr ingest` again"):
+        open_store(db)
+    refused = tnr("stats", "--db", str(db))
+    assert refused.returncode == 2 and "has not finished" in refused.stderr and "Traceback" not in refused.stderr
+
+    with EmbeddedStore(db, write=True) as store:
+        ingest(store, [SAMPLE])
+    with open_store(db) as store:  # whole again: readers are served
+        assert graph_hash(store) == clean and run_internal(store, "unfinished_inputs").empty

@@ -19,18 +19,43 @@ def default_backend() -> str:
     return os.environ.get("TNR_BACKEND", "embedded")
 
 
-def open_store(db: str | Path | None = None, write: bool = False, backend: str | None = None) -> Store:
-    """Open the configured store. ``db`` is the Ladybug path (embedded backend only)."""
+def open_store(db: str | Path | None = None, write: bool = False, backend: str | None = None,
+               whole: bool = True) -> Store:
+    """Open the configured store. ``db`` is the Ladybug path (embedded backend only). A reader (``write`` false)
+    is refused a graph that holds part of an unfinished ingest unless ``whole`` is false."""
     backend = backend or default_backend()
     if backend == "embedded":
         from graph.store.embedded import EmbeddedStore
 
-        return EmbeddedStore(db or default_db(), write=write)
-    if backend == "neo4j":
+        store: Store = EmbeddedStore(db or default_db(), write=write)
+    elif backend == "neo4j":
         from graph.store.neo4j import Neo4jStore
 
-        return Neo4jStore.from_env(write=write)
-    raise StoreError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        store = Neo4jStore.from_env(write=write)
+    else:
+        raise StoreError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if not write and whole:
+        try:
+            refuse_unfinished(store)
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
-__all__ = ["Store", "StoreError", "open_store", "default_db", "default_backend", "BACKENDS"]
+def refuse_unfinished(store: Store) -> None:
+    """Raise :class:`StoreError` if an ingest wrote part of some file and has not finished it (see
+    queries/internal/unfinished_inputs.cypher): answers from such a graph would silently miss the rest."""
+    from graph.queries import run_internal
+
+    try:
+        files = sorted(set(run_internal(store, "unfinished_inputs").path))
+    except StoreError:  # a graph made before ingests marked their files pending (no Source.loaded_with yet)
+        return
+    if files:
+        shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+        raise StoreError(f"the graph holds part of an ingest of {shown} that has not finished (it is still running, "
+                         f"or it stopped part-way); if none is running, run the same `tnr ingest` again to complete it")
+
+
+__all__ = ["Store", "StoreError", "open_store", "refuse_unfinished", "default_db", "default_backend", "BACKENDS"]

@@ -18,6 +18,7 @@ class StoreError(RuntimeError):
 
 class Store(ABC):
     backend: str = "?"
+    write_rows = 20_000  # rows per upsert call an ingest makes (graph/store/neo4j.py splits them further)
 
     def __init__(self, schema: Schema | None = None):
         self.schema = schema or load_schema()
@@ -48,8 +49,10 @@ class Store(ABC):
     def transaction(self) -> Iterator[Store]:
         """Group writes: commit when the block ends, roll back on any exception (KeyboardInterrupt too).
 
-        On the embedded store the block is one Ladybug transaction: an exception leaves the store as it
-        was. Neo4j writes each upsert batch (``TNR_NEO4J_BATCH`` rows) in its own managed transaction,
+        On the embedded store the block is one Ladybug transaction up to ``TNR_COMMIT_ROWS`` rows written, an
+        exception leaving the store as it was; a larger block commits every ``TNR_COMMIT_ROWS`` rows (Ladybug
+        holds a transaction's uncommitted rows in memory), and an exception keeps the parts committed before
+        it. Neo4j writes each upsert batch (``TNR_NEO4J_BATCH`` rows) in its own managed transaction,
         which the driver retries on transient errors; so there each batch is atomic, a failure keeps the
         batches written before it, and running the same ingest or sync again completes it (upserts are
         idempotent).

@@ -14,27 +14,34 @@ import ladybug
 import pyarrow as pa
 
 from graph.private_files import private_dir, private_umask, tighten
-from graph.schema import Prop, Schema, ladybug_ddl
+from graph.schema import ARROW_TYPES, Prop, Schema, ladybug_ddl
 from graph.store.base import Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
 from graph.store.upsert import merge_value
 
-_ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOL": pa.bool_(),
-          "STRING[]": pa.list_(pa.string())}
 
 
 def _column(prop: Prop, rows: list[dict[str, Any]], name: str) -> pa.Array:
-    return pa.array([r.get(name) for r in rows], type=_ARROW[prop.type])
+    return pa.array([r.get(name) for r in rows], type=ARROW_TYPES[prop.type])
 
 
 def _fresh(rows: list[dict[str, Any]], props: list[Prop]) -> list[dict[str, Any]]:
     """Rows of new nodes or relationships as the upsert rule stores them over nothing (a list once per item)."""
     cut = {p.name: p.keep_first for p in props if p.keep_first}
-    return [{k: merge_value(None, v, cut.get(k)) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+    lists = [p.name for p in props if p.is_list]
+    out = []
+    for r in rows:
+        fixed = {k: merge_value(None, r[k], cut.get(k)) for k in lists if r.get(k) is not None and len(r[k]) > 1}
+        out.append({**r, **fixed} if fixed else r)  # a list of one item is stored as it is
+    return out
 
 
 # Replays a write-ahead log as a writer's open does, in a child process (see EmbeddedStore._recover).
 REPLAY = "import os, sys, ladybug; os.umask(0o077); ladybug.Database(sys.argv[1]).close()"
+
+
+def commit_rows() -> int:
+    return int(os.environ.get("TNR_COMMIT_ROWS", "200000"))
 
 
 class EmbeddedStore(Store):
@@ -45,6 +52,9 @@ class EmbeddedStore(Store):
     """
 
     backend = "embedded"
+    write_rows = 200_000  # Ladybug COPYs large tables fast and small ones slowly (BENCHMARKS.md)
+    _in_transaction = False
+    _uncommitted = 0
 
     def __init__(self, path: str | Path, write: bool = False, schema: Schema | None = None,
                  lock_timeout: float | None = None):
@@ -217,16 +227,30 @@ class EmbeddedStore(Store):
 
     def _begin(self) -> None:
         self._exec("BEGIN TRANSACTION")
+        self._in_transaction, self._uncommitted = True, 0
 
     def _commit(self) -> None:
+        self._in_transaction = False
         self._exec("COMMIT")
 
     def _rollback(self) -> None:
+        self._in_transaction = False
         try:
             self._exec("ROLLBACK")
         except RuntimeError as e:  # a failed statement already ended the transaction
             if "No active transaction" not in str(e):
                 raise
+
+    def _wrote(self, rows: int) -> None:
+        """Commit a transaction's part once it holds ``TNR_COMMIT_ROWS`` rows: Ladybug keeps uncommitted rows in
+        its buffer pool, which a whole large ingest would overflow. A part committed before a failure stays; the
+        ingest marks each input's file Source pending until its last row is in (ingest/pipeline.py), so the
+        next run of the same ingest completes it."""
+        self._uncommitted += rows
+        if self._in_transaction and self._uncommitted >= commit_rows():
+            self._exec("COMMIT")
+            self._exec("BEGIN TRANSACTION")
+            self._uncommitted = 0
 
     def clear(self) -> None:
         """Delete every node and relationship."""
@@ -256,6 +280,7 @@ class EmbeddedStore(Store):
                               **{f"p_{p.name}": _column(p, changed, p.name) for p in others}})
             sets = ", ".join(f"n.{p.name} = p_{p.name}" for p in others)
             self._scan(table, f"MATCH (n:{label} {{{node.key}: k}}) SET {sets}")
+        self._wrote(len(rows))
 
     def upsert_rels(self, rel_type, from_label, to_label, rows):
         if not rows:
@@ -282,6 +307,7 @@ class EmbeddedStore(Store):
                               "dst": pa.array([r["_to"] for r in changed], type=pa.string()),
                               **{f"p_{p.name}": _column(p, changed, p.name) for p in props}})
             self._scan(table, f"{match} SET " + ", ".join(f"r.{p.name} = p_{p.name}" for p in props))
+        self._wrote(len(rows))
 
     def _scan(self, table: pa.Table, body: str) -> tuple[list[str], list[list[Any]]]:
         """Run ``LOAD FROM <table> <body>``; the Arrow table carries the exact column types."""

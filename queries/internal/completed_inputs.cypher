@@ -6,5 +6,5 @@
 //   rejected: records of it rejected
 // order_by: [loaded_with]
 MATCH (s:Source)
-WHERE s.kind = 'file' AND s.loaded_with IS NOT NULL
+WHERE s.kind = 'file' AND s.loaded_with IS NOT NULL AND NOT s.loaded_with STARTS WITH 'pending '
 RETURN DISTINCT s.loaded_with AS loaded_with, s.input_records AS records, s.input_rejected AS rejected
