@@ -191,11 +191,17 @@ def _pick(page, i: int) -> None:
 
 
 def _graph_frame(page):
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         for frame in page.frames:
-            if frame != page.main_frame and frame.evaluate("() => !!document.getElementById('mynetwork')"):
-                return frame
+            try:
+                if frame != page.main_frame and frame.evaluate("() => !!document.getElementById('mynetwork')"):
+                    return frame
+            except Error as e:  # Streamlit replaced the frame while we looked (a rerun): look again
+                if "destroyed" not in str(e) and "detached" not in str(e):
+                    raise
         page.wait_for_timeout(300)
     raise AssertionError(f"no graph frame: {page.inner_text('body')[:2000]}")
 
