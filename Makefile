@@ -7,7 +7,7 @@ TNR := $(VENV)/bin/tnr
 DB ?= data/tnr.lbug
 PORT ?= 8501
 
-.PHONY: setup sample run test lint docs templates neo4j-start neo4j-stop clean
+.PHONY: setup sample run test lint docs templates neo4j-start neo4j-stop clean bench bench-quick
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ docs: setup
 
 templates: setup
 	$(TNR) template data/templates
+
+# Benchmarks (never part of `make test`): bench/results/*.json and BENCHMARKS.md's generated section.
+bench: setup
+	$(PY) bench/run.py
+
+bench-quick: setup
+	$(PY) bench/run.py --quick
 
 neo4j-start: setup
 	$(TNR) neo4j start

@@ -5,7 +5,8 @@
 For each size: synthetic cases (bench/generate.py), then, each in its own process so that wall time and
 peak RSS are whole-process figures (``os.wait4``): the first embedded ingest, the re-ingest of the same
 unchanged input, and bench/raw_copy.py (flatten + COPY, no validation). Prints a table and writes
-``bench/results/ingest.json``. ``--quick`` is one small size, a smoke run of the harness.
+``bench/results/ingest.json``. ``--quick`` is one small size, a smoke run of the harness; ``--keep DB`` keeps the
+largest size's database for the query and analysis benchmarks.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="one small size (a smoke run of the harness)")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "ingest.json")
+    ap.add_argument("--keep", type=Path, help="move the largest size's database here (for bench/queries.py and "
+                    "bench/analyses.py) instead of deleting it")
     args = ap.parse_args(argv)
     sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="tnr-bench-"))
@@ -71,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{n:>9} incidents  ingest {r['ingest']['seconds']:>8.2f} s {r['ingest']['peak_rss_gib']:.2f} GiB  "
                   f"re-ingest {r['reingest']['seconds']:>8.2f} s  raw COPY {r['raw_copy']['seconds']:>7.2f} s "
                   f"{r['raw_copy']['peak_rss_gib']:.2f} GiB  ratio {r['ingest_vs_raw_copy']}x", flush=True)
+        if args.keep:
+            shutil.rmtree(args.keep, ignore_errors=True)
+            shutil.move(work / f"tnr-{sizes[-1]}.lbug", args.keep)
+            print(f"kept the {sizes[-1]:,}-incident database at {args.keep}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

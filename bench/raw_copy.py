@@ -25,7 +25,6 @@ from graph.countries import country_name, region_of
 from graph.schema import ARROW_TYPES, ladybug_ddl, load_schema
 
 
-
 class Tables:
     def __init__(self):
         self.nodes: dict[str, dict[str, dict]] = defaultdict(dict)

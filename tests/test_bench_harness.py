@@ -1,0 +1,33 @@
+"""A smoke run of `make bench`'s harness (bench/run.py --quick): every step runs and writes what the report
+reads. Its figures are not checked against the bars (2,000 incidents on a shared machine say nothing)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from graph.analysis import ANALYSES
+from graph.queries import load_library
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_quick_bench_writes_every_figure_and_the_report(tmp_path):
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text("# Benchmarks\n\nhand-written history\n\n<!-- bench:start -->\nstale table\n<!-- bench:end -->\n\nafter\n")
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--results", str(tmp_path),
+                           "--report", str(report)], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    ingest = json.loads((tmp_path / "ingest.json").read_text())["results"][0]
+    assert ingest["incidents"] == 2000 and ingest["ingest"]["seconds"] > 0 and ingest["raw_copy"]["seconds"] > 0
+    assert ingest["ingest_vs_raw_copy"] == round(ingest["ingest"]["seconds"] / ingest["raw_copy"]["seconds"], 2)
+    queries = json.loads((tmp_path / "queries-embedded.json").read_text())
+    assert queries["incidents"] == 2000
+    assert {r["query"] for r in queries["results"]} == set(load_library())
+    assert all(r["p95_s"] >= r["p50_s"] > 0 for r in queries["results"])
+    analyses = json.loads((tmp_path / "analyses-embedded.json").read_text())
+    assert [a["analysis"] for a in analyses["analyses"]] == list(ANALYSES)
+    assert all(a["rows"] > 0 for a in analyses["analyses"] if a["analysis"] != "paths")
+    text = report.read_text()
+    assert text.startswith("# Benchmarks\n\nhand-written history") and text.endswith("\n\nafter\n")
+    assert "stale table" not in text and "| 2,000 | " in text and "corporate_complicity" in text and "brokerage" in text
