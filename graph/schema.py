@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import pyarrow as pa
 import yaml
-from pydantic import BaseModel, ConfigDict, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
 SCHEMA_FILE = files("graph") / "schema.yaml"
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOL", "STRING[]")
@@ -262,15 +262,43 @@ def _model(name: str, props: dict[str, Prop], limits: Limits) -> type[BaseModel]
     )
 
 
-@cache
-def node_model(label: str) -> type[BaseModel]:
-    """A pydantic model validating a record of ``label``'s properties."""
-    return _model(f"{label}Record", load_schema().node(label).props, load_schema().limits)
+def _constrained(p: Prop, limits: Limits) -> Any:
+    """``p``'s annotation with its checks as pydantic-core constraints (run in Rust, no Python call per field)."""
+    if p.enum or p.type not in ("STRING", "STRING[]"):
+        return _annotation(p)
+    rules = [f"(?:{p.pattern})"] if p.pattern else []
+    rules += [f"(?:{FORMATS[p.format][0].pattern})"] if p.format else []
+    # re.match semantics: anchored at the start; two rules are two lookaheads (Python's engine only: _fast_model)
+    pattern = ("^" + "".join(f"(?={r})" for r in rules) if len(rules) > 1 else f"^{rules[0]}") if rules else None
+    item = Annotated[str, StringConstraints(max_length=p.max_length, pattern=pattern)]
+    base = Annotated[list[item], Field(max_length=limits.list_max_items)] if p.type == "STRING[]" else item
+    return base if p.required else Optional[base]
+
+
+def _fast_model(name: str, props: dict[str, Prop], limits: Limits) -> type[BaseModel]:
+    """The twin of :func:`_model` with the same checks as constraints: it accepts only what :func:`_model`
+    accepts (tests/test_schema.py checks this on generated input), and is tried first; a record it refuses is
+    validated again by :func:`_model`, whose message names the rule in the schema's words."""
+    fields = {p.name: (_constrained(p, limits), ... if p.required else None) for p in props.values()}
+    lookaheads = any(p.pattern and p.format for p in props.values())  # Rust's regex has none; Python's is slower
+    return create_model(
+        f"{name}Fast",
+        __config__=ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True,
+                              regex_engine="python-re" if lookaheads else "rust-regex"),
+        **fields,
+    )
 
 
 @cache
-def rel_model(rel_type: str) -> type[BaseModel]:
-    return _model(f"{rel_type}Record", load_schema().rel(rel_type).props, load_schema().limits)
+def node_model(label: str, fast: bool = False) -> type[BaseModel]:
+    """A pydantic model validating a record of ``label``'s properties (``fast``: the constraint twin)."""
+    return (_fast_model if fast else _model)(f"{label}Record", load_schema().node(label).props, load_schema().limits)
+
+
+@cache
+def rel_model(rel_type: str, fast: bool = False) -> type[BaseModel]:
+    return (_fast_model if fast else _model)(f"{rel_type}Record", load_schema().rel(rel_type).props,
+                                              load_schema().limits)
 
 
 # --- Docs ---------------------------------------------------------------------------------------

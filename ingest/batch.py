@@ -39,9 +39,15 @@ class RecordError(ValueError):
         self.reason = reason
 
 
-def _validate(model, what: str, props: dict[str, Any], path: str | None) -> dict[str, Any]:
+def _validate(fast, model, what: str, props: dict[str, Any], path: str | None) -> dict[str, Any]:
+    """``props`` checked by ``fast`` (the schema's constraint twin of ``model``); what it refuses, ``model``
+    validates again, to accept it or name the broken rule."""
     try:
-        return model(**props).model_dump()
+        return dict(fast.model_validate(props).__dict__)  # the fields, flat: no model_dump copy needed
+    except ValidationError:
+        pass
+    try:
+        return dict(model.model_validate(props).__dict__)
     except ValidationError as e:
         err = e.errors()[0]
         name = ".".join(str(x) for x in err["loc"])
@@ -60,7 +66,7 @@ class RecordGraph:
 
     def node(self, label: str, props: dict[str, Any], path: str | None = None) -> str:
         """Add a node; return its key. ``path`` names the input field for error messages."""
-        clean = _validate(node_model(label), label, props, path)
+        clean = _validate(node_model(label, True), node_model(label), label, props, path)
         self.nodes.append((label, clean))
         return clean[self.schema.node(label).key]
 
@@ -69,7 +75,7 @@ class RecordGraph:
         rt = self.schema.rel(rel_type)
         if from_label not in rt.from_labels or to_label not in rt.to_labels:
             raise RecordError(path or rel_type, f"{rel_type} cannot go from {from_label} to {to_label}")
-        clean = _validate(rel_model(rel_type), rel_type, props or {}, path)
+        clean = _validate(rel_model(rel_type, True), rel_model(rel_type), rel_type, props or {}, path)
         self.rels.append((rel_type, from_label, from_key, to_label, to_key, clean))
 
 

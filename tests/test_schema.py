@@ -89,3 +89,63 @@ def test_a_bad_display_hint_is_refused(tmp_path, hint, error):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=f"Country: {error}"):
         load_schema(bad)
+
+
+def _record_strategy(props):
+    """Records over ``props``: each field absent, null, or a value near its rules (lengths at and past the cut,
+    pattern look-alikes, padding, wrong types), plus now and then an unknown field."""
+    from hypothesis import strategies as st
+
+    near = st.one_of(st.text(max_size=12), st.sampled_from(["GB", "gb", " GB ", "GBR", "2019", "2019-05", "2019-5",
+                                                             "2019-05-01\n", "https://x", "HTTPS://x y", "ftp://x",
+                                                             "http:// x", "", "  "]),
+                     st.integers(-3, 3000), st.booleans(), st.floats(allow_nan=False))
+    def value(p):
+        choices = [near, st.none()]
+        if p.max_length:
+            choices.append(st.integers(p.max_length - 1, p.max_length + 1).map(lambda n: "a" * n))
+        if p.enum:
+            choices.append(st.sampled_from(p.enum))
+        if p.type == "STRING[]":
+            choices.append(st.lists(near, max_size=4))
+        return st.one_of(*choices)
+    plain = st.sampled_from(["GB", "ref-1", "2019-05-01", "https://example.org/a"])  # often valid: keys, codes
+    required = {n: st.one_of(plain, value(p)) for n, p in props.items() if p.required}
+    optional = {n: value(p) for n, p in props.items() if not p.required}
+    return st.fixed_dictionaries(required, optional={**optional, "unknown": st.just(1)})
+
+
+@pytest.mark.parametrize("kind,name", [("node", n) for n in load_schema().nodes] +
+                         [("rel", r) for r in load_schema().rels])
+def test_the_fast_twin_accepts_only_what_the_schema_model_accepts(kind, name):
+    """Ingest validates with the constraint twin first (ingest/batch.py): wherever it accepts a record, the
+    schema's model must accept it too, with the same values."""
+    from hypothesis import given, settings
+
+    schema = load_schema()
+    props = (schema.node(name) if kind == "node" else schema.rel(name)).props
+    make = node_model if kind == "node" else rel_model
+
+    @settings(max_examples=150, deadline=None)
+    @given(_record_strategy(props))
+    def check(record):
+        try:
+            fast = make(name, True).model_validate(record).__dict__
+        except ValidationError:
+            return
+        assert make(name).model_validate(record).__dict__ == fast, record
+
+    check()
+
+
+def test_the_fast_twin_refuses_what_the_rules_refuse():
+    Source, Country = node_model("Source", True), node_model("Country", True)
+    assert Country.model_validate({"iso2": " GB "}).iso2 == "GB"
+    for bad in ({"iso2": "gb"}, {"iso2": "GBR"}, {"iso2": "GB", "colour": "red"}):
+        with pytest.raises(ValidationError):
+            Country.model_validate(bad)
+    with pytest.raises(ValidationError):
+        Source.model_validate({"id": "s", "kind": "web", "url": "ftp://example.org"})
+    limit = load_schema().node("Incident").props["summary"].max_length
+    with pytest.raises(ValidationError):
+        node_model("Incident", True).model_validate({"id": "x", "summary": "a" * (limit + 1)})

@@ -20,7 +20,6 @@ from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
 from graph.store.upsert import merge_value
 
 
-
 def _column(prop: Prop, rows: list[dict[str, Any]], name: str) -> pa.Array:
     return pa.array([r.get(name) for r in rows], type=ARROW_TYPES[prop.type])
 
