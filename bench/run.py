@@ -3,8 +3,9 @@
     .venv/bin/python bench/run.py [--sizes 10000,100000] [--quick] [--results DIR] [--report FILE]
 
 The largest size's embedded database is kept for the query and analysis benchmarks. ``--quick`` (2,000
-incidents, 3 query runs) is a smoke run of the harness for small machines; its figures say nothing about the bars. A missed bar is reported in the JSON and the tables,
-not as a failure: the exit status is non-zero only when a step cannot run.
+incidents, 3 query runs) is a smoke run of the harness for small machines; its figures say nothing about the
+bars. A missed bar is reported in the JSON and the tables, not as a failure: the exit status is non-zero only
+when a step cannot run.
 """
 
 from __future__ import annotations
