@@ -7,8 +7,8 @@ it or refuses the whole file with an :class:`IngestError` naming it (never anoth
 record is counted once as loaded or rejected, every reject names its file, record and reason, and every
 valid record is in the graph.
 
-``TNR_FUZZ_EXAMPLES`` sets the number of generated inputs per reader (default 60 in ``make test``;
-``bench/fuzz.sh`` runs 1,000).
+``TNR_FUZZ_EXAMPLES`` sets the number of generated inputs per reader (default 60 in ``make test``; the full
+count is ``TNR_FUZZ_EXAMPLES=1000 .venv/bin/python -m pytest tests/test_fuzz_readers.py``, docs/reliability.md).
 """
 
 from __future__ import annotations
