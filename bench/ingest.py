@@ -37,7 +37,9 @@ def run(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> dict[str, float]:
     code = os.waitstatus_to_exitcode(status)
     if code not in ok_codes:
         raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{out[-2000:]}\n{err[-2000:]}")
-    return {"seconds": round(wall, 2), "peak_rss_gib": round(usage.ru_maxrss / 2**20, 3)}
+    # CPU seconds beside wall time: on a shared machine the wall ratio moves with the other load
+    return {"seconds": round(wall, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_rss_gib": round(usage.ru_maxrss / 2**20, 3)}
 
 
 def measure(n: int, seed: int, work: Path) -> dict:
@@ -52,6 +54,7 @@ def measure(n: int, seed: int, work: Path) -> dict:
     return {"incidents": n, "seed": seed, "input_mib": round(sum(f.stat().st_size for f in data.iterdir()) / 2**20, 1),
             "ingest": first, "reingest": again, "raw_copy": raw,
             "ingest_vs_raw_copy": round(first["seconds"] / raw["seconds"], 2),
+            "ingest_vs_raw_copy_cpu": round(first["cpu_seconds"] / raw["cpu_seconds"], 2),
             "first_vs_reingest": round(first["seconds"] / again["seconds"], 2)}
 
 
