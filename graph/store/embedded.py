@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from graph.private_files import private_dir, private_umask, tighten
 from graph.schema import Prop, Schema, ladybug_ddl
 from graph.store.base import Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
+from graph.store.storage_errors import explain
 from graph.store.upsert import merge_value
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOL": pa.bool_(),
@@ -34,6 +35,8 @@ def _fresh(rows: list[dict[str, Any]], props: list[Prop]) -> list[dict[str, Any]
 
 
 # Replays a write-ahead log as a writer's open does, in a child process (see EmbeddedStore._recover).
+# What Ladybug says when a commit reached the write-ahead log but folding it into the database file failed.
+CHECKPOINT_FAILED = "committed successfully, but the post-commit checkpoint failed"
 REPLAY = "import os, sys, ladybug; os.umask(0o077); ladybug.Database(sys.argv[1]).close()"
 
 
@@ -65,16 +68,21 @@ class EmbeddedStore(Store):
             self._open()  # the database file and its WAL are created 0600 (docs/safety.md)
             if write:
                 self._tighten()
+        except StoreError:  # already says which database and why
+            self._lock.release()
+            raise
         except Exception as e:  # ladybug raises RuntimeError with its own text
             self._lock.release()
-            raise StoreError(f"cannot open {self.path}: {e}") from None
+            raise StoreError(explain(self.path, e) or f"cannot open {self.path}: {e}") from None
 
     def close(self) -> None:
-        if getattr(self, "_conn", None) is not None:
-            self._close_db()
-            if self.write:
-                self._tighten()
-        self._lock.release()
+        try:
+            if getattr(self, "_conn", None) is not None:
+                self._close_db()
+                if self.write:
+                    self._tighten()
+        finally:
+            self._lock.release()
 
     ASIDE = ".before-rebuild"
 
@@ -130,6 +138,8 @@ class EmbeddedStore(Store):
                                             text=True, timeout=3600)
                     if replay.returncode != 0:
                         why = replay.stderr.strip().splitlines()[-1:] or [f"the engine died (status {replay.returncode})"]
+                        if full := explain(self.path, RuntimeError(why[0])):
+                            raise StoreError(full)  # the log is sound; the disk refuses to take it
                         raise StoreError(f"{self.path}: the write-ahead log a killed ingest left cannot be replayed "
                                          f"({why[0][:300]}); move {self.path}* aside and rebuild the graph from its "
                                          "files (tnr ingest --rebuild PATH...)")
@@ -137,11 +147,24 @@ class EmbeddedStore(Store):
             if not held:
                 self._lock.acquire()
 
+    @contextmanager
+    def _disk_faults(self):
+        """A write Ladybug cannot make for want of disk (full, read-only, not permitted) becomes one line naming
+        the fix; any other engine error stays as it is."""
+        try:
+            yield
+        except RuntimeError as e:
+            if (line := explain(self.path, e)) is None:
+                raise
+            raise StoreError(line) from None
+
     def _close_db(self) -> None:
-        with private_umask():
-            self._conn.close()
-            self._db.close()
-        self._conn = None
+        with private_umask(), self._disk_faults():
+            try:
+                self._conn.close()
+                self._db.close()
+            finally:
+                self._conn = None
 
     def start_afresh(self) -> None:
         """A new, empty database file in place of the old one, which is set aside and deleted once the rebuild is
@@ -191,7 +214,7 @@ class EmbeddedStore(Store):
     def _exec(self, cypher: str, params: dict | None = None) -> None:
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        with private_umask():
+        with private_umask(), self._disk_faults():
             self._conn.execute(cypher, params or {})
 
     def ensure_schema(self) -> None:
@@ -219,7 +242,33 @@ class EmbeddedStore(Store):
         self._exec("BEGIN TRANSACTION")
 
     def _commit(self) -> None:
-        self._exec("COMMIT")
+        try:
+            with private_umask():
+                self._conn.execute("COMMIT")
+        except RuntimeError as e:
+            line = explain(self.path, e)
+            if line is None:
+                raise
+            if CHECKPOINT_FAILED in str(e):
+                line += self._undo_logged_commit()
+            raise StoreError(line) from None
+
+    def _undo_logged_commit(self) -> str:
+        """When the disk fills during a commit's checkpoint, Ladybug 0.22 says the transaction is durable in the
+        write-ahead log, but replaying that log then crashes the engine (SIGSEGV), even once there is room (found by
+        tests/test_backend_faults.py). With the shadow file empty no page of the database file was overwritten, so
+        dropping the log leaves the previous graph: the ingest, which reports the failure, is all or nothing. The store
+        stays closed (opening it as a writer on the full disk would start a checkpoint again)."""
+        try:
+            self._close_db()
+        except StoreError:
+            pass  # the close tries the checkpoint again; the disk is still full
+        shadow = self._beside(".shadow")
+        if shadow.exists() and shadow.stat().st_size:
+            return "; the ingest is kept in the write-ahead log beside the database, which the next open replays"
+        for f in (self._beside(".wal"), shadow):
+            f.unlink(missing_ok=True)
+        return "; nothing of this ingest was kept: the graph is as it was before it"
 
     def _rollback(self) -> None:
         try:
@@ -287,7 +336,7 @@ class EmbeddedStore(Store):
         """Run ``LOAD FROM <table> <body>``; the Arrow table carries the exact column types."""
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        with private_umask():
+        with private_umask(), self._disk_faults():
             res = self._conn.execute(f"LOAD FROM $rows {body}", {"rows": table})
         out = res.get_column_names(), res.get_all()
         res.close()
@@ -299,7 +348,7 @@ class EmbeddedStore(Store):
         order = [r[1] for r in self.rows(f"CALL table_info('{table_name}') RETURN *")[1]]
         ends = [c for c in table.column_names if c not in order]
         table = table.select(ends + [c for c in order if c in table.column_names])
-        with private_umask():
+        with private_umask(), self._disk_faults():
             self._conn.execute(f"COPY {table_name} FROM $rows" + (f" ({options})" if options else ""), {"rows": table})
 
 
