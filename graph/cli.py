@@ -55,7 +55,8 @@ INGEST_STAGES = {"read": "inputs", "records": "records mapped", "write-nodes": "
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders: reference .jsonl files, a bundle folder or .xlsx."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders: reference .jsonl files, a bundle folder or .xlsx.",
+                                       readable=False),  # an unreadable file is refused by the ingest, in one line
     db: Path | None = DbOpt,
     backend: str | None = BackendOpt,
     rejects: Path = typer.Option(Path("rejects.jsonl"), "--rejects", help="Where rejected records go (JSON Lines)."),
