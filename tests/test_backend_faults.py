@@ -26,7 +26,6 @@ from tests.conftest import (
     ROOT,
     SAMPLE,
     _free_port,
-    _Neo4jContent,
     ensure_neo4j_sample,
     neo4j_store,
     server_script_env,
@@ -100,9 +99,20 @@ def test_a_query_over_its_timeout_names_the_setting(sample_cli, backend):
     if backend != "neo4j":
         pytest.skip("the read timeout is Neo4j's (the embedded store runs in-process, without one)")
     args, env = sample_cli
-    # a millisecond: every one of the hash's queries outlives it
-    res = tnr("stats", "--hash", *args, env={**env, "TNR_NEO4J_READ_TIMEOUT": "0.001"})
-    one_error_line(res, "the query ran longer than its timeout of 0.001 s", "raise TNR_NEO4J_READ_TIMEOUT")
+    # A millisecond: the server stops most runs of the hash's ~60 queries (measured: 5 of 6 runs), not every one,
+    # as it checks the timeout from time to time. Each run either reads the whole graph or ends in the one line.
+    outcomes = []
+    for _ in range(6):
+        res = tnr("stats", "--hash", *args, env={**env, "TNR_NEO4J_READ_TIMEOUT": "0.001"})
+        if res.returncode == 0:
+            assert "graph hash: " in res.stdout
+            outcomes.append("read")
+            continue
+        one_error_line(res, "the query ran longer than its timeout of 0.001 s", "raise TNR_NEO4J_READ_TIMEOUT")
+        outcomes.append("timed out")
+        if outcomes.count("timed out") == 2:
+            break
+    assert "timed out" in outcomes, outcomes
     assert tnr("stats", "--hash", *args, env=env).returncode == 0  # the default timeout: the same graph reads
 
 
@@ -318,4 +328,3 @@ def test_a_neo4j_ingest_refused_by_the_server_writes_nothing(neo4j_server, tmp_p
     one_error_line(res, "refused the credentials of user 'tnr_no_such_user'")
     with neo4j_store(neo4j_server) as s:
         assert graph_hash(s) == before
-    _Neo4jContent.now = "sample"
