@@ -55,7 +55,8 @@ INGEST_STAGES = {"read": "inputs", "records": "records mapped", "write-nodes": "
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders: reference .jsonl files, a bundle folder or .xlsx."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders: reference .jsonl files, a bundle folder or .xlsx.",
+                                       readable=False),  # an unreadable file is refused by the ingest, in one line
     db: Path | None = DbOpt,
     backend: str | None = BackendOpt,
     rejects: Path = typer.Option(Path("rejects.jsonl"), "--rejects", help="Where rejected records go (JSON Lines)."),
@@ -362,7 +363,18 @@ def run_app(
 
 
 def main() -> None:
-    app()
+    """``tnr``: a store that fails outside a command's own handling (closing after a full disk) or a file that cannot
+    be read or written ends in one line and exit status 2, like every other error that writes nothing."""
+    try:
+        app()
+    except StoreError as e:
+        console.print(terminal(("error:", "red"), " ", str(e)))
+        raise SystemExit(2) from None
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        console.print(terminal(("error:", "red"), " ", f"{where}{e.strerror or e}; check that the path exists and "
+                               "that this user may read it (or write it)"))
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -211,12 +211,17 @@ def read_xlsx(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
     for sheet in sheet_names():
         if sheet not in wb.sheetnames:
             continue
-        rows = wb[sheet].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-        for i, values in enumerate(rows, start=2):
-            if values is None or all(v is None for v in values):
-                continue
-            yield sheet, path, i, {h: v for h, v in zip(header, values) if h}
+        i = 1
+        try:  # a sheet is parsed as it is read: a part cut short or damaged fails after its first rows
+            rows = wb[sheet].iter_rows(values_only=True)
+            header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+            for i, values in enumerate(rows, start=2):
+                if values is None or all(v is None for v in values):
+                    continue
+                yield sheet, path, i, {h: v for h, v in zip(header, values) if h}
+        except Exception as e:  # noqa: BLE001 - XML, zlib and zip errors alike: the workbook cannot be read whole
+            raise UnreadableFile(f"{path}: sheet {sheet} cannot be read after row {i} ({type(e).__name__}: "
+                                 f"{clip(str(e))}); the workbook is damaged or cut short") from None
 
 
 def is_bundle_dir(path: Path) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from graph.private_files import private_dir, private_umask, tighten
 from graph.schema import ARROW_TYPES, Prop, Schema, ladybug_ddl
 from graph.store.base import Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
+from graph.store.storage_errors import explain
 from graph.store.upsert import merge_value
 
 
@@ -36,6 +37,8 @@ def _fresh(rows: list[dict[str, Any]], props: list[Prop]) -> list[dict[str, Any]
 
 
 # Replays a write-ahead log as a writer's open does, in a child process (see EmbeddedStore._recover).
+# What Ladybug says when a commit reached the write-ahead log but folding it into the database file failed.
+CHECKPOINT_FAILED = "committed successfully, but the post-commit checkpoint failed"
 REPLAY = "import os, sys, ladybug; os.umask(0o077); ladybug.Database(sys.argv[1]).close()"
 
 
@@ -54,6 +57,7 @@ class EmbeddedStore(Store):
     write_rows = 200_000  # Ladybug COPYs large tables fast and small ones slowly (BENCHMARKS.md)
     _in_transaction = False
     _uncommitted = 0
+    _parts = 0
 
     def __init__(self, path: str | Path, write: bool = False, schema: Schema | None = None,
                  lock_timeout: float | None = None):
@@ -74,16 +78,21 @@ class EmbeddedStore(Store):
             self._open()  # the database file and its WAL are created 0600 (docs/safety.md)
             if write:
                 self._tighten()
+        except StoreError:  # already says which database and why
+            self._lock.release()
+            raise
         except Exception as e:  # ladybug raises RuntimeError with its own text
             self._lock.release()
-            raise StoreError(f"cannot open {self.path}: {e}") from None
+            raise StoreError(explain(self.path, e) or f"cannot open {self.path}: {e}") from None
 
     def close(self) -> None:
-        if getattr(self, "_conn", None) is not None:
-            self._close_db()
-            if self.write:
-                self._tighten()
-        self._lock.release()
+        try:
+            if getattr(self, "_conn", None) is not None:
+                self._close_db()
+                if self.write:
+                    self._tighten()
+        finally:
+            self._lock.release()
 
     ASIDE = ".before-rebuild"
 
@@ -139,6 +148,8 @@ class EmbeddedStore(Store):
                                             text=True, timeout=3600)
                     if replay.returncode != 0:
                         why = replay.stderr.strip().splitlines()[-1:] or [f"the engine died (status {replay.returncode})"]
+                        if full := explain(self.path, RuntimeError(why[0])):
+                            raise StoreError(full)  # the log is sound; the disk refuses to take it
                         raise StoreError(f"{self.path}: the write-ahead log a killed ingest left cannot be replayed "
                                          f"({why[0][:300]}); move {self.path}* aside and rebuild the graph from its "
                                          "files (tnr ingest --rebuild PATH...)")
@@ -146,11 +157,24 @@ class EmbeddedStore(Store):
             if not held:
                 self._lock.acquire()
 
+    @contextmanager
+    def _disk_faults(self):
+        """A write Ladybug cannot make for want of disk (full, read-only, not permitted) becomes one line naming
+        the fix; any other engine error stays as it is."""
+        try:
+            yield
+        except RuntimeError as e:
+            if (line := explain(self.path, e)) is None:
+                raise
+            raise StoreError(line) from None
+
     def _close_db(self) -> None:
-        with private_umask():
-            self._conn.close()
-            self._db.close()
-        self._conn = None
+        with private_umask(), self._disk_faults():
+            try:
+                self._conn.close()
+                self._db.close()
+            finally:
+                self._conn = None
 
     def start_afresh(self) -> None:
         """A new, empty database file in place of the old one, which is set aside and deleted once the rebuild is
@@ -200,7 +224,7 @@ class EmbeddedStore(Store):
     def _exec(self, cypher: str, params: dict | None = None) -> None:
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        with private_umask():
+        with private_umask(), self._disk_faults():
             self._conn.execute(cypher, params or {})
 
     def ensure_schema(self) -> None:
@@ -226,11 +250,44 @@ class EmbeddedStore(Store):
 
     def _begin(self) -> None:
         self._exec("BEGIN TRANSACTION")
-        self._in_transaction, self._uncommitted = True, 0
+        self._in_transaction, self._uncommitted, self._parts = True, 0, 0
 
     def _commit(self) -> None:
         self._in_transaction = False
-        self._exec("COMMIT")
+        self._commit_now()
+
+    def _commit_now(self) -> None:
+        try:
+            with private_umask():
+                self._conn.execute("COMMIT")
+        except RuntimeError as e:
+            line = explain(self.path, e)
+            if line is None:
+                raise
+            if CHECKPOINT_FAILED in str(e):
+                line += self._undo_logged_commit()
+            raise StoreError(line) from None
+
+    def _undo_logged_commit(self) -> str:
+        """When the disk fills during a commit's checkpoint, Ladybug 0.22 says the transaction is durable in the
+        write-ahead log, but replaying that log then crashes the engine (SIGSEGV), even once there is room (found by
+        tests/test_backend_faults.py). With the shadow file empty no page of the database file was overwritten, so
+        dropping the log leaves the graph as the last commit left it (the previous graph, or the parts committed before
+        this one: _wrote), and the ingest reports the failure. The store
+        stays closed (opening it as a writer on the full disk would start a checkpoint again)."""
+        try:
+            self._close_db()
+        except StoreError:
+            pass  # the close tries the checkpoint again; the disk is still full
+        shadow = self._beside(".shadow")
+        if shadow.exists() and shadow.stat().st_size:
+            return "; the ingest is kept in the write-ahead log beside the database, which the next open replays"
+        for f in (self._beside(".wal"), shadow):
+            f.unlink(missing_ok=True)
+        if self._parts:  # commits in parts (_wrote): what earlier parts wrote stays, its files marked pending
+            return ("; this part of the ingest was not kept, the parts committed before it were: run the same "
+                    "`tnr ingest` again once there is room to complete it")
+        return "; nothing of this ingest was kept: the graph is as it was before it"
 
     def _rollback(self) -> None:
         self._in_transaction = False
@@ -247,9 +304,9 @@ class EmbeddedStore(Store):
         next run of the same ingest completes it."""
         self._uncommitted += rows
         if self._in_transaction and self._uncommitted >= commit_rows():
-            self._exec("COMMIT")
+            self._commit_now()
             self._exec("BEGIN TRANSACTION")
-            self._uncommitted = 0
+            self._uncommitted, self._parts = 0, self._parts + 1
 
     def clear(self) -> None:
         """Delete every node and relationship."""
@@ -312,7 +369,7 @@ class EmbeddedStore(Store):
         """Run ``LOAD FROM <table> <body>``; the Arrow table carries the exact column types."""
         if not self.write:
             raise StoreError(f"{self.path} is open read-only")
-        with private_umask():
+        with private_umask(), self._disk_faults():
             res = self._conn.execute(f"LOAD FROM $rows {body}", {"rows": table})
         out = res.get_column_names(), res.get_all()
         res.close()
@@ -324,7 +381,7 @@ class EmbeddedStore(Store):
         order = [r[1] for r in self.rows(f"CALL table_info('{table_name}') RETURN *")[1]]
         ends = [c for c in table.column_names if c not in order]
         table = table.select(ends + [c for c in order if c in table.column_names])
-        with private_umask():
+        with private_umask(), self._disk_faults():
             self._conn.execute(f"COPY {table_name} FROM $rows" + (f" ({options})" if options else ""), {"rows": table})
 
 

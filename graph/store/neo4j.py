@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
@@ -28,6 +29,7 @@ from graph.uri import scrub, shown_uri
 DEFAULT_URI = f"bolt://127.0.0.1:{os.environ.get('TNR_NEO4J_PORT') or 7687}"
 PASSWORD_FILE = Path(os.environ.get("TNR_NEO4J_HOME", Path.home() / ".cache" / "tnr-graph" / "neo4j")) / "password"
 BATCH_SIZE = int(os.environ.get("TNR_NEO4J_BATCH", "10000"))
+SCHEMES = ("bolt", "neo4j", "bolt+s", "neo4j+s", "bolt+ssc", "neo4j+ssc")
 READ_TIMEOUT = float(os.environ.get("TNR_NEO4J_READ_TIMEOUT", "60"))
 
 
@@ -47,14 +49,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _unreachable(e: Exception) -> str:
+    """Why the server cannot be reached, and what to do, from the driver's words."""
+    text = str(e)
+    if "DNS resolve" in text or "Name or service not known" in text:
+        return "its host name does not resolve; check the host in NEO4J_URI"
+    if "Connection refused" in text:
+        return "nothing listens on that port (connection refused); start the server (`tnr neo4j start`) or check NEO4J_URI"
+    if "timed out" in text.lower():
+        return "no answer within 10 s; check NEO4J_URI and that the server is running and reachable"
+    first = text.splitlines()[0][:200] if text else type(e).__name__
+    return f"the connection failed or was lost ({first}); is the server running? (`tnr neo4j status`)"
+
+
 class Neo4jStore(Store):
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j", write: bool = False,
                  schema: Schema | None = None):
         super().__init__(schema)
-        self.uri, self.database, self.write = uri, database, write
+        self.uri, self.user, self.database, self.write = uri, user, database, write
         self.shown_uri = shown_uri(uri)  # what messages show: credentials in the URI are redacted
+        self._driver = None
+        if urlsplit(uri).scheme not in SCHEMES:
+            raise StoreError(f"NEO4J_URI {self.shown_uri} is not a Neo4j server address: it must start with "
+                             f"{', '.join(s + '://' for s in SCHEMES)}")
         if password is None:
             raise StoreError(f"no password for Neo4j at {self.shown_uri}: set NEO4J_PASSWORD (or start the local "
                              "server with `tnr neo4j start`, which keeps one)")
@@ -89,15 +108,19 @@ class Neo4jStore(Store):
                    os.environ.get("NEO4J_DATABASE", "neo4j"), write)
 
     def _error(self, e: Exception) -> StoreError:
-        return StoreError(scrub(self._message(e), self.uri))
+        return StoreError(" ".join(scrub(self._message(e), self.uri).split()))  # one line, whatever the driver says
 
     def _message(self, e: Exception) -> str:
         at = self.shown_uri
         if isinstance(e, AuthError):
-            return f"Neo4j at {at} refused the credentials: {e.message}"
+            if "RateLimit" in (e.code or ""):
+                return (f"Neo4j at {at} refused user {self.user!r} for now after repeated wrong passwords: {e.message}; "
+                        "wait a few seconds, then check NEO4J_USER and NEO4J_PASSWORD")
+            return (f"Neo4j at {at} refused the credentials of user {self.user!r}: {e.message}; check NEO4J_USER and "
+                    "NEO4J_PASSWORD (the local server's are printed by `tnr neo4j env`)")
         if isinstance(e, (ServiceUnavailable, SessionExpired, OSError)) or (
                 isinstance(e, DriverError) and not isinstance(e, Neo4jError)):
-            return f"cannot reach Neo4j at {at}: {e}; is the server running? (`tnr neo4j status`)"
+            return f"cannot reach Neo4j at {at}: {_unreachable(e)}"
         if isinstance(e, Neo4jError) and "TransactionTimedOut" in (e.code or ""):
             return (f"Neo4j at {at}: the query ran longer than its timeout of {READ_TIMEOUT:g} s and was stopped; "
                     f"raise TNR_NEO4J_READ_TIMEOUT or narrow the query")
