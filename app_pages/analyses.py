@@ -16,6 +16,8 @@ analysis = ANALYSES[name]
 st.write(analysis.description)
 st.caption("Formulas and caveats: docs/analyses.md.")
 values, submitted = param_form(f"analysis-{name}", analysis.parameters)
+if values.unresolved:  # the form says which name matched nothing, and what is close
+    st.stop()
 # Analyses can take a while on a large graph: run one only when asked, then keep showing it.
 if submitted:
     st.session_state["analysis-ran"] = name

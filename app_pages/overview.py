@@ -35,6 +35,8 @@ name = st.selectbox("Query", list(library), format_func=lambda n: n.replace("_",
 query = library[name]
 st.write(query.description)
 values, _ = param_form(f"overview-{name}", query.parameters)
+if values.unresolved:  # the form says which name matched nothing, and what is close
+    st.stop()
 try:
     with store() as s:
         result = run_query(s, name, values)

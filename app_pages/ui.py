@@ -7,16 +7,20 @@ Only layout lives here; running queries and analyses is the library's job (``gra
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from graph.output import records, to_csv, to_json
-from graph.queries import Param
+from graph.queries import Param, run_internal
 from graph.safe_text import markdown
+from graph.search import NameIndex, pick
 from graph.store import default_backend, default_db, open_store
+from graph.store.base import StoreError
 
 
 def store():
@@ -24,16 +28,65 @@ def store():
     return open_store(default_db(), backend=default_backend())
 
 
+def data_version() -> str:
+    """Which graph the pages show: the store's location and its node and relationship counts (cache key)."""
+    if default_backend() == "embedded":
+        where = f"embedded:{default_db().resolve()}"
+    else:
+        where = f"neo4j:{os.environ.get('NEO4J_URI', '')}/{os.environ.get('NEO4J_DATABASE', '')}"
+    with store() as s:
+        v = run_internal(s, "data_version").iloc[0]
+    return f"{where}#{int(v['nodes'])}/{int(v['relationships'])}"
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _name_index(version: str) -> NameIndex:
+    with store() as s:
+        return NameIndex.from_store(s)
+
+
+def name_index() -> NameIndex:
+    """The entity names of the configured graph (graph.search), cached per data version."""
+    return _name_index(data_version())
+
+
+def entity_url(label: str, key: str, name: str | None = None) -> str:
+    """The relative URL of an entity's page (``app_pages/entity.py``): its state is in the query string.
+
+    >>> entity_url("Company", "company-nso-group", "NSO Group")
+    'entity?kind=company&key=company-nso-group&name=NSO+Group'
+    """
+    return "entity?" + urlencode({"kind": label.lower(), "key": key, "name": name or key})
+
+
+# LinkColumn shows the name from the URL (the browser decodes it), drawn on the grid's canvas as text.
+ENTITY_LINK = r"name=([^&]*)"
+
+
+def entity_link_column(label: str, help_text: str = "") -> Any:
+    return st.column_config.LinkColumn(label, display_text=ENTITY_LINK, help=help_text or None)
+
+
+class FormValues(dict):
+    """The values of a parameter form, and the names typed into pickers that matched nothing."""
+
+    unresolved: list[str]
+
+
 def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run") -> tuple[dict[str, Any], bool]:
     """One widget per declared parameter (string, int, float, bool, list) in a form; its values and whether it was submitted.
 
     Values left empty are left out, so a missing required parameter is reported by the library.
     """
-    values: dict[str, Any] = {}
+    values = FormValues()
+    values.unresolved = []
     with st.form(form_key):
         for p in parameters.values():
             label = f"{p.name}{' (required)' if p.required else ''}" + (f": {p.description}" if p.description else "")
             key = f"{form_key}:{p.name}"
+            if p.picks:
+                _picker(p, label, key, values)
+                continue
             if p.choices:
                 v = st.selectbox(label, list(p.choices), index=list(p.choices).index(p.default)
                                  if p.default in p.choices else 0, help=p.description, key=key)
@@ -55,6 +108,31 @@ def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run")
                 values[p.name] = v
         submitted = st.form_submit_button(submit)
     return values, submitted
+
+
+def _picker(p: Param, label: str, key: str, values: FormValues) -> None:
+    """A text field that takes a name, common name or code and resolves it with graph.search (ranked)."""
+    try:
+        index = name_index()
+    except StoreError:  # no graph to pick from: the page says why; the field takes the key as typed
+        text = st.text_input(label, value="" if p.default is None else str(p.default), key=key, help=p.description)
+        values[p.name] = text
+        return
+    default = "" if p.default in (None, "") else index.display(p.picks[0], str(p.default))
+    kinds = " or ".join(k.lower() for k in p.picks)
+    text = st.text_input(label.split(":")[0] + f" ({kinds}: a name, common name or code)", value=default, key=key,
+                         help=p.description)
+    if not text.strip():
+        if not p.required:
+            values[p.name] = ""
+        return
+    chosen = pick(index, text, p.picks)
+    if chosen.chosen:
+        values[p.name] = chosen.chosen.key
+        st.caption("→ " + markdown(chosen.message))
+    else:
+        values.unresolved.append(p.name)
+        st.warning(markdown(chosen.message))
 
 
 def file_stem(name: str) -> str:

@@ -6,7 +6,7 @@
 //   for the origin state: the host cooperated and the incident used detention, deportation or
 //   rendition (the host detained, deported or handed over the target).
 // parameters:
-//   host: {type: string, default: '', description: ISO2 code of one host state ('' for all)}
+//   host: {type: string, picks: Country, default: '', description: ISO2 code of one host state ('' for all)}
 // columns:
 //   host: ISO2 code of the host state
 //   host_name: name of the host state

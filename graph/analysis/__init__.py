@@ -36,8 +36,8 @@ class Analysis:
 
 
 def _p(name: str, ptype: str, default: Any = None, description: str = "", required: bool = False,
-       choices: tuple[Any, ...] = ()) -> Param:
-    return Param(name, ptype, default, description, required, choices)
+       choices: tuple[Any, ...] = (), picks: tuple[str, ...] = ()) -> Param:
+    return Param(name, ptype, default, description, required, choices, picks)
 
 
 def _ego(store: Store, entity: str, depth: int, max_nodes: int, include_sources: bool, view: str) -> pd.DataFrame:
@@ -104,7 +104,7 @@ def _complicity_links(store: Store, state: str, attribution: str) -> pd.DataFram
 
 
 _COMPLICITY_PARAMS = {
-    "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
+    "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)", picks=("Country",)),
     "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the state on "
                       "documented evidence; any: suspected ones too (they weigh the same)",
                       choices=("any", "documented"))}
@@ -133,7 +133,7 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
         "resolution": _p("resolution", "float", 1.0, "Louvain resolution"),
         "labels": _p("labels", "string", "", "labels to return, comma-separated ('' for all)")}),
     Analysis("reach", "Reach of each origin state: host states, regions, incidents abroad and at home, span of years.",
-             _reach, {"origin": _p("origin", "string", "", "ISO2 of one origin state ('' for all)")}),
+             _reach, {"origin": _p("origin", "string", "", "ISO2 of one origin state ('' for all)", picks=("Country",))}),
     Analysis("paths", "Shortest and further simple paths between two entities (bounded), as explanations with "
              "sources.", _paths, {
                  "source": _p("source", "string", None, "Label:key, or a key or exact name", True),
