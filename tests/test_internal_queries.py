@@ -12,8 +12,8 @@ INTERNAL = sorted(load_library(INTERNAL_PACKAGE))
 
 
 def test_internal_queries_are_not_named_queries():
-    assert INTERNAL == ["actions_concerning_companies", "company_names", "completed_inputs", "country_keys", "incident_physical",
-                        "ingested_files", "organization_names", "pseudonymised_persons"]
+    assert INTERNAL == ["actions_concerning_companies", "company_names", "completed_inputs", "country_keys", "data_version",
+                        "incident_physical", "ingested_files", "organization_names", "pseudonymised_persons"]
     assert not set(INTERNAL) & set(load_library())
     listed = tnr("queries", "-f", "csv").stdout
     assert "company_names" not in listed and "cross_border_reach" in listed
