@@ -31,9 +31,6 @@ from graph.store.base import Store
 
 TIERS = ("exact", "prefix", "word", "substring", "summary")
 LABEL_ORDER = ("Country", "Company", "Organization", "Incident", "Person")
-# The words of a page's forms and URLs for the node labels (an agency is an Organization).
-KINDS = {"country": "Country", "company": "Company", "organization": "Organization", "agency": "Organization",
-         "incident": "Incident", "person": "Person"}
 
 
 class Match(NamedTuple):

@@ -9,11 +9,13 @@ from graph.queries import INTERNAL_PACKAGE, load_library, run_internal
 from tests.conftest import tnr
 
 INTERNAL = sorted(load_library(INTERNAL_PACKAGE))
+# The parameters of the internal queries that require some (values of the sample).
+PARAMS = {"source_details": {"ids": ["file-5f1598dc99e94c6b"]}}
 
 
 def test_internal_queries_are_not_named_queries():
     assert INTERNAL == ["actions_concerning_companies", "company_names", "completed_inputs", "country_keys", "data_version",
-                        "incident_physical", "ingested_files", "organization_names", "pseudonymised_persons"]
+                        "incident_physical", "ingested_files", "organization_names", "pseudonymised_persons", "source_details"]
     assert not set(INTERNAL) & set(load_library())
     listed = tnr("queries", "-f", "csv").stdout
     assert "company_names" not in listed and "cross_border_reach" in listed
@@ -21,7 +23,7 @@ def test_internal_queries_are_not_named_queries():
 
 @pytest.mark.parametrize("name", INTERNAL)
 def test_each_answers_with_its_declared_columns(sample_store, name):
-    df = run_internal(sample_store, name)  # raises if the columns differ from the header
+    df = run_internal(sample_store, name, PARAMS.get(name))  # raises if the columns differ from the header
     assert len(df) > 0
 
 
