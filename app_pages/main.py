@@ -10,8 +10,13 @@ from importlib.resources import files
 
 import streamlit as st
 
-PAGES = [("overview.py", "Overview"), ("questions.py", "Questions"), ("analyses.py", "Analyses"),
-         ("explore.py", "Explore")]
+PAGES = [
+    ("overview.py", "Overview"),
+    ("questions.py", "Questions"),
+    ("analyses.py", "Analyses"),
+    ("explore.py", "Explore"),
+    ("entity.py", "Entity"),
+]
 
 
 def page_path(file_name: str) -> str:

@@ -10,11 +10,12 @@ import hashlib
 import os
 import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import streamlit as st
 
+from graph.entity import KIND_OF
 from graph.output import records, to_csv, to_json
 from graph.queries import Param, run_internal
 from graph.safe_text import markdown
@@ -50,21 +51,30 @@ def name_index() -> NameIndex:
     return _name_index(data_version())
 
 
-def entity_url(label: str, key: str, name: str | None = None) -> str:
-    """The relative URL of an entity's page (``app_pages/entity.py``): its state is in the query string.
+def entity_url(label: str, key: str, name: str | None = None) -> str | None:
+    """The relative URL of an entity's page (``app_pages/entity.py``; its state is the query string), or
+    None for a label that has no page. The name is only what a link column shows (:data:`ENTITY_LINK`).
 
     >>> entity_url("Company", "company-nso-group", "NSO Group")
-    'entity?kind=company&key=company-nso-group&name=NSO+Group'
+    'entity?kind=company&id=company-nso-group&name=NSO%20Group'
     """
-    return "entity?" + urlencode({"kind": label.lower(), "key": key, "name": name or key})
+    kind = KIND_OF.get(label)
+    if kind is None:
+        return None
+    return "entity?" + urlencode({"kind": kind, "id": key, "name": name or key}, quote_via=quote)
 
 
-# LinkColumn shows the name from the URL (the browser decodes it), drawn on the grid's canvas as text.
+# A link column shows the name from the URL (Streamlit decodes it), drawn on the grid's canvas as text.
 ENTITY_LINK = r"name=([^&]*)"
 
 
 def entity_link_column(label: str, help_text: str = "") -> Any:
     return st.column_config.LinkColumn(label, display_text=ENTITY_LINK, help=help_text or None)
+
+
+def web_link_column(label: str, help_text: str = "") -> Any:
+    """A column of http(s) links (graph.safe_text.web_link has vetted each), shown as their address."""
+    return st.column_config.LinkColumn(label, help=help_text or None)
 
 
 class FormValues(dict):
@@ -149,11 +159,17 @@ def _key(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
-def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None) -> None:
-    """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings."""
+def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None,
+                links: dict[str, Any] | None = None) -> None:
+    """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings.
+
+    ``links`` maps columns that hold URLs (:func:`entity_url`, vetted web links) to their ``LinkColumn``:
+    they are shown as links; the downloads hold what ``df`` holds.
+    """
     notes = [f"{k}: {v}" for k, v in df.attrs.items() if k in ("truncated", "approximate", "modularity", "nodes")]
     st.caption(f"{len(df)} rows" + (f" ({markdown('; '.join(notes))})" if notes else ""))
-    st.dataframe(pd.DataFrame(records(df), columns=list(df.columns)), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(records(df), columns=list(df.columns)), hide_index=True, width="stretch",
+                 column_config=links or None)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("Download CSV", to_csv(df), file_name=f"{file_stem(basename)}.csv", mime="text/csv",
                          on_click="ignore", key=f"csv:{_key(basename)}")
@@ -162,3 +178,13 @@ def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None 
     if columns:
         with st.expander("Columns"):
             st.table(pd.DataFrame(columns.items(), columns=["column", "meaning"]))
+
+
+def show_graph(html: str, height: int) -> None:
+    """A self-contained pyvis page (graph.view.pyvis_html) in an iframe."""
+    if hasattr(st, "iframe"):  # newer Streamlit: st.components.v1.html is deprecated in favour of st.iframe
+        st.iframe(html, height=height + 20)
+    else:
+        import streamlit.components.v1 as components
+
+        components.html(html, height=height + 20)

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from graph import output
 from graph.analysis import ANALYSES, run_analysis
 from graph.queries import load_library, run_query
+from graph.search import NameIndex, pick
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash, node_rows, rel_rows, triples
 from tests.conftest import FIXTURES, ROOT, neo4j_store, tnr
@@ -119,6 +120,16 @@ def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
         at.slider(key="explore-depth").set_value(2).run()
         assert not at.warning, (q, at.warning[0].value)
         out[f"page explore {q}"] = _page_text(at)
+        # the entity page of every match of the same search (properties, sources, relationships, graph)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.switch_page("app_pages/entity.py").run()
+        at.text_input(key="entity-q").set_value(q).run()
+        with _open(args, env) as s:
+            found = pick(NameIndex.from_store(s), q)
+        for m in (found.chosen, *found.others):
+            at.selectbox(key="entity-pick").set_value(f"{m.label}:{m.key}").run()
+            assert not at.error, (q, m, at.error[0].value)
+            out[f"page entity {q} {m.label}:{m.key}"] = _page_text(at)
     return out
 
 
