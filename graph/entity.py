@@ -39,10 +39,11 @@ RELATION_COLUMNS = {
 FACT_SOURCE_COLUMNS = {"relationship": RELATION_COLUMNS["relationship"], "name": RELATION_COLUMNS["name"],
                        "link": "one web page cited for that relationship (http or https)"}
 SOURCE_COLUMNS = {
-    "source": "the ingested file or the web page the node was read from",
+    "source": "the ingested file's name, or the web page's title (its address when it has none)",
     "kind": "file, web or report",
+    "publisher": "who published the page, if known",
+    "date": "the page's date as given, if known",
     "link": "the page's address when it is an http(s) link (else empty)",
-    "title": "the page's or report's title, if known",
     "records": "the records of that source that named the node",
 }
 TIMELINE_COLUMNS = {"year": "year", "what": "what happened that year, as seen from this entity", "count": "how many"}
@@ -126,8 +127,9 @@ def _sources(store: Store, centre: str) -> pd.DataFrame:
     if not records:
         return pd.DataFrame(columns=list(SOURCE_COLUMNS))
     details = run_internal(store, "source_details", {"ids": sorted(records)})
-    rows = [{"source": r["url"] or r["path"] or r["id"], "kind": r["kind"], "link": web_link(r["url"]),
-             "title": r["title"], "records": records[r["id"]]} for r in details.to_dict("records")]
+    rows = [{"source": r["title"] or r["url"] or r["path"] or r["id"], "kind": r["kind"], "publisher": r["publisher"],
+             "date": r["date"], "link": web_link(r["url"]), "records": records[r["id"]]}
+            for r in details.to_dict("records")]
     return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
 
 
