@@ -30,4 +30,4 @@ try:
 except (QueryError, StoreError, ValueError) as e:
     st.error(markdown(e))
 else:
-    show_result(result, name)
+    show_result(result, name, nodes=analysis.nodes)

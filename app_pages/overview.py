@@ -43,4 +43,4 @@ try:
 except (QueryError, StoreError) as e:
     st.error(markdown(e))
 else:
-    show_result(result, f"overview-{name}", query.columns)
+    show_result(result, f"overview-{name}", query.columns, nodes=query.nodes)

@@ -27,4 +27,4 @@ try:
 except (QueryError, StoreError) as e:
     st.error(markdown(e))
 else:
-    show_result(result, name, query.columns)
+    show_result(result, name, query.columns, nodes=query.nodes)

@@ -64,6 +64,9 @@ def entity_url(label: str, key: str, name: str | None = None) -> str | None:
     return "entity?" + urlencode({"kind": kind, "id": key, "name": name or key}, quote_via=quote)
 
 
+# A ``nodes`` value for a column of NetworkX node names (``Label:key``, graph.analysis.subgraph.node_id).
+NODE_ID = "node"
+
 # A link column shows the name from the URL (Streamlit decodes it), drawn on the grid's canvas as text.
 ENTITY_LINK = r"name=([^&]*)"
 
@@ -159,16 +162,59 @@ def _key(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
+def page_column(column: str) -> str:
+    """The name of the link column shown beside a node column (:func:`with_entity_links`)."""
+    return f"{column} page"
+
+
+def with_entity_links(df: pd.DataFrame, nodes: dict[str, str], columns: dict[str, str] | None = None
+                      ) -> tuple[pd.DataFrame, dict[str, Any], dict[str, str]]:
+    """``df`` with a link to the entity page beside every column that ``nodes`` declares to hold node keys
+    (a query header's ``nodes:``, an analysis's ``nodes``; the label :data:`NODE_ID` means ``Label:key``),
+    each link showing the entity's name; with the link columns' configuration and meanings.
+
+    A list column keeps its keys without links (a grid cell holds one link).
+    """
+    out, links, meanings = df.copy(), {}, dict(columns or {})
+    index = name_index() if nodes else None
+    for column, label in nodes.items():
+        if column not in out or any(isinstance(v, list) for v in out[column]):
+            continue
+        urls = []
+        for value in out[column]:
+            lab, key = (value.split(":", 1) if label == NODE_ID and isinstance(value, str) and ":" in value
+                        else (label, value))
+            ok = key not in (None, "") and not (isinstance(key, float) and key != key)
+            urls.append(entity_url(lab, str(key), index.display(lab, str(key))) if ok else None)
+        if not any(urls):
+            continue
+        name = page_column(column)
+        out.insert(out.columns.get_loc(column) + 1, name, urls)
+        links[name] = entity_link_column(name, f"the page of the entity in {column}")
+        meanings[name] = f"the page of the entity in {column}"
+    if columns:  # the meanings in the order of the table
+        meanings = {c: meanings[c] for c in out.columns if c in meanings}
+    return out, links, meanings
+
+
 def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None,
-                links: dict[str, Any] | None = None) -> None:
+                links: dict[str, Any] | None = None, nodes: dict[str, str] | None = None) -> None:
     """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings.
 
     ``links`` maps columns that hold URLs (:func:`entity_url`, vetted web links) to their ``LinkColumn``:
-    they are shown as links; the downloads hold what ``df`` holds.
+    they are shown as links. ``nodes`` names the columns that hold node keys: each gets a link to the
+    entity's page beside it (:func:`with_entity_links`). The downloads hold what ``df`` holds.
     """
     notes = [f"{k}: {v}" for k, v in df.attrs.items() if k in ("truncated", "approximate", "modularity", "nodes")]
     st.caption(f"{len(df)} rows" + (f" ({markdown('; '.join(notes))})" if notes else ""))
-    st.dataframe(pd.DataFrame(records(df), columns=list(df.columns)), hide_index=True, width="stretch",
+    shown, links = df, dict(links or {})
+    if nodes:
+        try:
+            shown, more, columns = with_entity_links(df, nodes, columns)
+            links.update(more)
+        except StoreError:  # no graph to name the entities from: the table shows without links
+            pass
+    st.dataframe(pd.DataFrame(records(shown), columns=list(shown.columns)), hide_index=True, width="stretch",
                  column_config=links or None)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("Download CSV", to_csv(df), file_name=f"{file_stem(basename)}.csv", mime="text/csv",

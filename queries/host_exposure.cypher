@@ -22,6 +22,7 @@
 //   acted_for_origin_incidents: their incident ids
 // order_by: [-incidents, host]
 // sort_lists: [origins, acted_for_origin_incidents]
+// nodes: {host: Country, origins: Country, acted_for_origin_incidents: Incident}
 MATCH (i:Incident)-[:OCCURRED_IN]->(h:Country)
 MATCH (i)-[:PERPETRATED_BY]->(o:Country)
 WHERE h.iso2 <> o.iso2 AND ($host = '' OR h.iso2 = $host)

@@ -16,6 +16,7 @@
 //   last_year: latest year
 // order_by: [-incidents, tactic]
 // sort_lists: [hosts]
+// nodes: {tactic: Tactic, hosts: Country}
 MATCH (every:Incident)-[:PERPETRATED_BY]->(:Country {iso2: $origin})
 WITH count(DISTINCT every.id) AS total
 MATCH (i:Incident)-[:PERPETRATED_BY]->(:Country {iso2: $origin})

@@ -158,4 +158,6 @@ def test_analyses_float_parameter(sample_cli, sample_store, monkeypatch):
     box.set_value(2.5)
     at.button[0].click().run()
     assert not at.exception and not at.error
-    assert _rows(at) == _plain(run_analysis(sample_store, "communities", {"resolution": 2.5}))
+    shown = at.dataframe[0].value
+    assert list(shown["node page"])[0].startswith("entity?kind=")  # the page links sit beside the node column
+    assert _plain(shown.drop(columns=["node page"])) == _plain(run_analysis(sample_store, "communities", {"resolution": 2.5}))
