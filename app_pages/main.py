@@ -15,6 +15,7 @@ PAGES = [
     ("questions.py", "Questions"),
     ("analyses.py", "Analyses"),
     ("explore.py", "Explore"),
+    ("companies.py", "Companies"),
     ("entity.py", "Entity"),
 ]
 
