@@ -16,6 +16,7 @@ PAGES = [
     ("analyses.py", "Analyses"),
     ("explore.py", "Explore"),
     ("companies.py", "Companies"),
+    ("host_states.py", "Host states"),
     ("entity.py", "Entity"),
 ]
 

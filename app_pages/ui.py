@@ -17,7 +17,7 @@ import streamlit as st
 
 from graph.entity import KIND_OF
 from graph.output import records, to_csv, to_json
-from graph.queries import Param, run_internal
+from graph.queries import Param, run_internal, run_query
 from graph.safe_text import markdown
 from graph.search import NameIndex, pick
 from graph.store import default_backend, default_db, open_store
@@ -49,6 +49,18 @@ def _name_index(version: str) -> NameIndex:
 def name_index() -> NameIndex:
     """The entity names of the configured graph (graph.search), cached per data version."""
     return _name_index(data_version())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _query(version: str, name: str, params: tuple) -> pd.DataFrame:
+    with store() as s:
+        return run_query(s, name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def cached_query(name: str, params: dict[str, Any]) -> pd.DataFrame:
+    """A named query's result (graph.queries.run_query), cached per data version and parameters."""
+    return _query(data_version(), name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                                     for k, v in params.items())))
 
 
 def entity_url(label: str, key: str, name: str | None = None) -> str | None:

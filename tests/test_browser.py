@@ -63,7 +63,8 @@ def served_app(sample_cli, tmp_path):
 
 
 def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
-    """Every page renders (the Explore page draws GainJet's ego network) and no request leaves the machine.
+    """Every page renders (the Explore page draws GainJet's ego network, the Host states page its four charts)
+    and no request leaves the machine.
 
     Screenshots of each page go to ``$TNR_SCREENSHOTS`` (a folder) as ``app-<page>.png``, else to tmp_path.
     """
@@ -93,6 +94,17 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
         page.get_by_role("button", name="Run").first.click()
         page.get_by_text("Download JSON").first.wait_for(timeout=60_000)
         page.screenshot(path=str(shots / "app-analyses.png"), full_page=True)
+
+        page.goto(served_app + "/companies", wait_until="networkidle")
+        page.get_by_text("score = 3·F + 1·W + 1·A + 1·P").first.wait_for(timeout=60_000)
+        page.get_by_text("8 rows").first.wait_for(timeout=60_000)  # the sample's ranking
+        page.screenshot(path=str(shots / "app-companies.png"), full_page=True)
+
+        page.goto(served_app + "/host_states", wait_until="networkidle")
+        page.get_by_text("The UN naming gap, year by year").first.wait_for(timeout=60_000)
+        page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").nth(3).wait_for(
+            timeout=60_000)  # the four charts are drawn
+        page.screenshot(path=str(shots / "app-host-states.png"), full_page=True)
 
         page.goto(served_app + "/explore", wait_until="networkidle")
         search = page.get_by_label("Find an entity", exact=False)
@@ -391,6 +403,12 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             _idle(page)
             check_frames(page, f"analyses/{name}")
         page.screenshot(path=str(shots / "payloads-analyses.png"), full_page=True)
+
+        for title in ("Companies", "Host states"):
+            _nav(page, title)
+            _idle(page)
+            check_frames(page, title.lower())
+            page.screenshot(path=str(shots / f"payloads-{title.lower().replace(' ', '-')}.png"), full_page=True)
 
         _nav(page, "Explore")
         search = page.get_by_label("Find an entity", exact=False)

@@ -112,6 +112,10 @@ def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
         at.button[0].click().run()
         assert not at.error, (name, at.error[0].value)
         out[f"page analyses {name}"] = _page_text(at)
+    for page in ("companies", "host_states"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception and not at.error, page
+        out[f"page {page}"] = _page_text(at)
     # every incident, the private persons (found by pseudonym) and the company named after one, at depth 2
     for q in ("px-001", "px-002", "px-003", "px-004", "px-005", "bx-001", "private person", "trading"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
