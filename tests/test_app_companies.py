@@ -7,18 +7,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.test_app import _app, shown
-
-
-def _companies(monkeypatch, sample_cli):
-    at = _app(monkeypatch, sample_cli)
-    at.switch_page("app_pages/companies.py").run()
-    assert not at.exception and not at.error
-    return at
+from tests.test_app import shown
+from tests.test_app_forms import _page
 
 
 def test_formula_terms_and_the_eu_filter(sample_cli, monkeypatch):
-    at = _companies(monkeypatch, sample_cli)
+    at = _page(monkeypatch, sample_cli, "app_pages/companies.py")
+    assert not at.error
     assert at.code[0].value == "score = 3·F + 1·W + 1·A + 1·P"
     terms = at.table[0].value
     assert list(zip(terms.term, terms.weight, terms.column)) == [
@@ -41,7 +36,8 @@ def test_formula_terms_and_the_eu_filter(sample_cli, monkeypatch):
 
 
 def test_recipient_state_by_name_and_technology(sample_cli, monkeypatch):
-    at = _companies(monkeypatch, sample_cli)
+    at = _page(monkeypatch, sample_cli, "app_pages/companies.py")
+    assert not at.error
     at.text_input(key="companies:state").set_value("Saudi Arabia")
     at.button[0].click().run()
     assert not at.exception and not at.error

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_app import _app
-from tests.test_app_forms import _plain
+from tests.test_app_forms import _page, _plain
 
 SECTIONS = ["host_exposure", "impunity_by_host", "un_naming_by_state", "un_naming_gap"]
 
@@ -28,15 +27,9 @@ def _questions_answer(at, name: str, **values) -> list[dict]:
     return _without_links(at.dataframe[0].value)
 
 
-def _host_states(monkeypatch, sample_cli):
-    at = _app(monkeypatch, sample_cli)
-    at.switch_page("app_pages/host_states.py").run()
-    assert not at.exception and not at.error
-    return at
-
-
 def test_each_table_is_the_questions_page_answer(sample_cli, monkeypatch):
-    at = _host_states(monkeypatch, sample_cli)
+    at = _page(monkeypatch, sample_cli, "app_pages/host_states.py")
+    assert not at.error
     tables = [t.value for t in at.dataframe]
     assert len(tables) == len(SECTIONS)
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
@@ -55,7 +48,8 @@ def test_each_table_is_the_questions_page_answer(sample_cli, monkeypatch):
 
 
 def test_a_year_window_changes_the_naming_table_as_on_the_questions_page(sample_cli, monkeypatch):
-    at = _host_states(monkeypatch, sample_cli)
+    at = _page(monkeypatch, sample_cli, "app_pages/host_states.py")
+    assert not at.error
     at.number_input(key="host-states-un_naming_by_state:year_from").set_value(2019)
     at.number_input(key="host-states-un_naming_by_state:year_to").set_value(2020)
     at.button[2].click().run()
