@@ -99,12 +99,14 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
         page.goto(served_app + "/companies", wait_until="networkidle")
         page.get_by_text("score = 3·F + 1·W + 1·A + 1·P").first.wait_for(timeout=60_000)
         page.get_by_text("8 rows").first.wait_for(timeout=60_000)  # the sample's ranking
+        _idle(page)
         page.screenshot(path=str(shots / "app-companies.png"), full_page=True)
 
         page.goto(served_app + "/host_states", wait_until="networkidle")
         page.get_by_text("The UN naming gap, year by year").first.wait_for(timeout=60_000)
         page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").nth(3).wait_for(
             timeout=60_000)  # the four charts are drawn
+        _idle(page)
         page.screenshot(path=str(shots / "app-host-states.png"), full_page=True)
 
         page.goto(served_app + "/explore", wait_until="networkidle")
