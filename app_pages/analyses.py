@@ -16,6 +16,8 @@ analysis = ANALYSES[name]
 st.write(analysis.description)
 st.caption("Formulas and caveats: docs/analyses.md.")
 values, submitted = param_form(f"analysis-{name}", analysis.parameters)
+if values.unresolved:  # the form says which name matched nothing, and what is close
+    st.stop()
 # Analyses can take a while on a large graph: run one only when asked, then keep showing it.
 if submitted:
     st.session_state["analysis-ran"] = name
@@ -28,4 +30,4 @@ try:
 except (QueryError, StoreError, ValueError) as e:
     st.error(markdown(e))
 else:
-    show_result(result, name)
+    show_result(result, name, nodes=analysis.nodes)

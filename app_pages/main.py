@@ -10,8 +10,15 @@ from importlib.resources import files
 
 import streamlit as st
 
-PAGES = [("overview.py", "Overview"), ("questions.py", "Questions"), ("analyses.py", "Analyses"),
-         ("explore.py", "Explore")]
+PAGES = [
+    ("overview.py", "Overview"),
+    ("questions.py", "Questions"),
+    ("analyses.py", "Analyses"),
+    ("explore.py", "Explore"),
+    ("companies.py", "Companies"),
+    ("host_states.py", "Host states"),
+    ("entity.py", "Entity"),
+]
 
 
 def page_path(file_name: str) -> str:

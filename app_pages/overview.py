@@ -35,10 +35,12 @@ name = st.selectbox("Query", list(library), format_func=lambda n: n.replace("_",
 query = library[name]
 st.write(query.description)
 values, _ = param_form(f"overview-{name}", query.parameters)
+if values.unresolved:  # the form says which name matched nothing, and what is close
+    st.stop()
 try:
     with store() as s:
         result = run_query(s, name, values)
 except (QueryError, StoreError) as e:
     st.error(markdown(e))
 else:
-    show_result(result, f"overview-{name}", query.columns)
+    show_result(result, f"overview-{name}", query.columns, nodes=query.nodes)

@@ -15,6 +15,8 @@ name = st.selectbox("Question", list(library), format_func=lambda n: n.replace("
 query = library[name]
 st.write(query.description)
 values, _ = param_form(f"query-{name}", query.parameters)
+if values.unresolved:  # the form says which name matched nothing, and what is close
+    st.stop()
 missing = [p.name for p in query.parameters.values() if p.required and p.name not in values]
 if missing:
     st.info(f"Fill in {markdown(', '.join(missing))} and press Run.")
@@ -25,4 +27,4 @@ try:
 except (QueryError, StoreError) as e:
     st.error(markdown(e))
 else:
-    show_result(result, name, query.columns)
+    show_result(result, name, query.columns, nodes=query.nodes)

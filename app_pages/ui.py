@@ -7,16 +7,21 @@ Only layout lives here; running queries and analyses is the library's job (``gra
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import streamlit as st
 
+from graph.entity import KIND_OF
 from graph.output import records, to_csv, to_json
-from graph.queries import Param
+from graph.queries import Param, run_internal, run_query
 from graph.safe_text import markdown
+from graph.search import NameIndex, pick
 from graph.store import default_backend, default_db, open_store
+from graph.store.base import StoreError
 
 
 def store():
@@ -24,16 +29,89 @@ def store():
     return open_store(default_db(), backend=default_backend())
 
 
+def data_version() -> str:
+    """Which graph the pages show: the store's location and its node and relationship counts (cache key)."""
+    if default_backend() == "embedded":
+        where = f"embedded:{default_db().resolve()}"
+    else:
+        where = f"neo4j:{os.environ.get('NEO4J_URI', '')}/{os.environ.get('NEO4J_DATABASE', '')}"
+    with store() as s:
+        v = run_internal(s, "data_version").iloc[0]
+    return f"{where}#{int(v['nodes'])}/{int(v['relationships'])}"
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _name_index(version: str) -> NameIndex:
+    with store() as s:
+        return NameIndex.from_store(s)
+
+
+def name_index() -> NameIndex:
+    """The entity names of the configured graph (graph.search), cached per data version."""
+    return _name_index(data_version())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _query(version: str, name: str, params: tuple) -> pd.DataFrame:
+    with store() as s:
+        return run_query(s, name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def cached_query(name: str, params: dict[str, Any]) -> pd.DataFrame:
+    """A named query's result (graph.queries.run_query), cached per data version and parameters."""
+    return _query(data_version(), name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                                     for k, v in params.items())))
+
+
+def entity_url(label: str, key: str, name: str | None = None) -> str | None:
+    """The relative URL of an entity's page (``app_pages/entity.py``; its state is the query string), or
+    None for a label that has no page. The name is only what a link column shows (:data:`ENTITY_LINK`).
+
+    >>> entity_url("Company", "company-nso-group", "NSO Group")
+    'entity?kind=company&id=company-nso-group&name=NSO%20Group'
+    """
+    kind = KIND_OF.get(label)
+    if kind is None:
+        return None
+    return "entity?" + urlencode({"kind": kind, "id": key, "name": name or key}, quote_via=quote)
+
+
+# A ``nodes`` value for a column of NetworkX node names (``Label:key``, graph.analysis.subgraph.node_id).
+NODE_ID = "node"
+
+# A link column shows the name from the URL (Streamlit decodes it), drawn on the grid's canvas as text.
+ENTITY_LINK = r"name=([^&]*)"
+
+
+def entity_link_column(label: str, help_text: str = "") -> Any:
+    return st.column_config.LinkColumn(label, display_text=ENTITY_LINK, help=help_text or None)
+
+
+def web_link_column(label: str, help_text: str = "") -> Any:
+    """A column of http(s) links (graph.safe_text.web_link has vetted each), shown as their address."""
+    return st.column_config.LinkColumn(label, help=help_text or None)
+
+
+class FormValues(dict):
+    """The values of a parameter form, and the names typed into pickers that matched nothing."""
+
+    unresolved: list[str]
+
+
 def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run") -> tuple[dict[str, Any], bool]:
     """One widget per declared parameter (string, int, float, bool, list) in a form; its values and whether it was submitted.
 
     Values left empty are left out, so a missing required parameter is reported by the library.
     """
-    values: dict[str, Any] = {}
+    values = FormValues()
+    values.unresolved = []
     with st.form(form_key):
         for p in parameters.values():
             label = f"{p.name}{' (required)' if p.required else ''}" + (f": {p.description}" if p.description else "")
             key = f"{form_key}:{p.name}"
+            if p.picks:
+                _picker(p, label, key, values)
+                continue
             if p.choices:
                 v = st.selectbox(label, list(p.choices), index=list(p.choices).index(p.default)
                                  if p.default in p.choices else 0, help=p.description, key=key)
@@ -57,6 +135,31 @@ def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run")
     return values, submitted
 
 
+def _picker(p: Param, label: str, key: str, values: FormValues) -> None:
+    """A text field that takes a name, common name or code and resolves it with graph.search (ranked)."""
+    try:
+        index = name_index()
+    except StoreError:  # no graph to pick from: the page says why; the field takes the key as typed
+        text = st.text_input(label, value="" if p.default is None else str(p.default), key=key, help=p.description)
+        values[p.name] = text
+        return
+    default = "" if p.default in (None, "") else index.display(p.picks[0], str(p.default))
+    kinds = " or ".join(k.lower() for k in p.picks)
+    text = st.text_input(label.split(":")[0] + f" ({kinds}: a name, common name or code)", value=default, key=key,
+                         help=p.description)
+    if not text.strip():
+        if not p.required:
+            values[p.name] = ""
+        return
+    chosen = pick(index, text, p.picks)
+    if chosen.chosen:
+        values[p.name] = chosen.chosen.key
+        st.caption("→ " + markdown(chosen.message))
+    else:
+        values.unresolved.append(p.name)
+        st.warning(markdown(chosen.message))
+
+
 def file_stem(name: str) -> str:
     """A download file name made of ``name``'s letters, digits, dots and dashes.
 
@@ -71,11 +174,60 @@ def _key(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
-def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None) -> None:
-    """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings."""
+def page_column(column: str) -> str:
+    """The name of the link column shown beside a node column (:func:`with_entity_links`)."""
+    return f"{column} page"
+
+
+def with_entity_links(df: pd.DataFrame, nodes: dict[str, str], columns: dict[str, str] | None = None
+                      ) -> tuple[pd.DataFrame, dict[str, Any], dict[str, str]]:
+    """``df`` with a link to the entity page beside every column that ``nodes`` declares to hold node keys
+    (a query header's ``nodes:``, an analysis's ``nodes``; the label :data:`NODE_ID` means ``Label:key``),
+    each link showing the entity's name; with the link columns' configuration and meanings.
+
+    A list column keeps its keys without links (a grid cell holds one link).
+    """
+    out, links, meanings = df.copy(), {}, dict(columns or {})
+    index = name_index() if nodes else None
+    for column, label in nodes.items():
+        if column not in out or any(isinstance(v, list) for v in out[column]):
+            continue
+        urls = []
+        for value in out[column]:
+            lab, key = (value.split(":", 1) if label == NODE_ID and isinstance(value, str) and ":" in value
+                        else (label, value))
+            ok = key not in (None, "") and not (isinstance(key, float) and key != key)
+            urls.append(entity_url(lab, str(key), index.display(lab, str(key))) if ok else None)
+        if not any(urls):
+            continue
+        name = page_column(column)
+        out.insert(out.columns.get_loc(column) + 1, name, urls)
+        links[name] = entity_link_column(name, f"the page of the entity in {column}")
+        meanings[name] = f"the page of the entity in {column}"
+    if columns:  # the meanings in the order of the table
+        meanings = {c: meanings[c] for c in out.columns if c in meanings}
+    return out, links, meanings
+
+
+def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None = None,
+                links: dict[str, Any] | None = None, nodes: dict[str, str] | None = None) -> None:
+    """A result table with its row count, CSV and JSON downloads, notes from ``df.attrs`` and the column meanings.
+
+    ``links`` maps columns that hold URLs (:func:`entity_url`, vetted web links) to their ``LinkColumn``:
+    they are shown as links. ``nodes`` names the columns that hold node keys: each gets a link to the
+    entity's page beside it (:func:`with_entity_links`). The downloads hold what ``df`` holds.
+    """
     notes = [f"{k}: {v}" for k, v in df.attrs.items() if k in ("truncated", "approximate", "modularity", "nodes")]
     st.caption(f"{len(df)} rows" + (f" ({markdown('; '.join(notes))})" if notes else ""))
-    st.dataframe(pd.DataFrame(records(df), columns=list(df.columns)), hide_index=True, width="stretch")
+    shown, links = df, dict(links or {})
+    if nodes:
+        try:
+            shown, more, columns = with_entity_links(df, nodes, columns)
+            links.update(more)
+        except StoreError:  # no graph to name the entities from: the table shows without links
+            pass
+    st.dataframe(pd.DataFrame(records(shown), columns=list(shown.columns)), hide_index=True, width="stretch",
+                 column_config=links or None)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("Download CSV", to_csv(df), file_name=f"{file_stem(basename)}.csv", mime="text/csv",
                          on_click="ignore", key=f"csv:{_key(basename)}")
@@ -84,3 +236,13 @@ def show_result(df: pd.DataFrame, basename: str, columns: dict[str, str] | None 
     if columns:
         with st.expander("Columns"):
             st.table(pd.DataFrame(columns.items(), columns=["column", "meaning"]))
+
+
+def show_graph(html: str, height: int) -> None:
+    """A self-contained pyvis page (graph.view.pyvis_html) in an iframe."""
+    if hasattr(st, "iframe"):  # newer Streamlit: st.components.v1.html is deprecated in favour of st.iframe
+        st.iframe(html, height=height + 20)
+    else:
+        import streamlit.components.v1 as components
+
+        components.html(html, height=height + 20)

@@ -114,3 +114,20 @@ def country_name(iso2: str) -> str:
 
 def region_of(iso2: str) -> str | None:
     return _regions().get(iso2)
+
+
+def country_names(iso2: str) -> list[tuple[str, str]]:
+    """Every name the country library knows ``iso2`` by, with what kind of name it is.
+
+    >>> ("Saudi Arabia", "country name") in country_names("SA")
+    True
+    >>> ("IRN", "ISO code") in country_names("IR")
+    True
+    """
+    out = [(iso2, "ISO code"), (country_name(iso2), "country name")]
+    c = pycountry.countries.get(alpha_2=iso2)
+    if c:
+        out.append((c.alpha_3, "ISO code"))
+        out += [(getattr(c, a), "country name") for a in ("name", "official_name", "common_name") if getattr(c, a, None)]
+    out += [(alias, "common name") for alias, code in _aliases().items() if code == iso2]
+    return list(dict.fromkeys(out))

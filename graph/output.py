@@ -19,8 +19,8 @@ FORMATS = ("table", "csv", "json")
 
 
 def plain(value: Any) -> Any:
-    """A JSON-friendly value: NaN to None, numpy scalars to Python, lists recursively."""
-    if isinstance(value, float) and math.isnan(value):
+    """A JSON-friendly value: NaN and pandas' NA to None, numpy scalars to Python, lists recursively."""
+    if value is pd.NA or isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         return value.item()

@@ -39,6 +39,8 @@ class Param:
     description: str = ""
     required: bool = False
     choices: tuple[Any, ...] = ()  # the only values allowed, when given
+    # node labels whose key this parameter takes (the app's forms offer a picker by name, graph.search)
+    picks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,10 @@ def parse_query_file(file: Traversable) -> Query:
         ptype = spec.get("type", "string")
         if ptype not in PARAM_TYPES:
             raise QueryError(f"{path}: parameter {name}: unknown type {ptype!r}")
+        picks = spec.get("picks") or ()
+        picks = (picks,) if isinstance(picks, str) else tuple(picks)
         params[name] = Param(name, ptype, spec.get("default"), spec.get("description", ""),
-                             bool(spec.get("required", "default" not in spec)), tuple(spec.get("choices") or ()))
+                             bool(spec.get("required", "default" not in spec)), tuple(spec.get("choices") or ()), picks)
     columns = {str(k): str(v or "") for k, v in meta["columns"].items()}
     nodes = {str(k): str(v) for k, v in (meta.get("nodes") or {}).items()}
     if set(nodes) - set(columns):

@@ -14,6 +14,7 @@ goes through one of these functions (docs/safety.md lists them):
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from rich.text import Text
 
@@ -130,3 +131,27 @@ def spreadsheet_cell(text: str) -> str:
     """
     text = strip_controls(text, keep="\n\t\r")
     return "'" + text if formula_start(text) else text
+
+
+def web_link(url: object) -> str | None:
+    """``url`` if the app may make it a clickable link, else None: the one rule for a source link.
+
+    A link is an http or https URL (``urllib.parse.urlsplit``) with a host, no user information (an ``@``
+    before the host: ``http://trusted.example@203.0.113.1/`` goes to the second), a valid port, and no
+    whitespace, backslash or control character anywhere (browsers read ``\\`` as ``/``).
+
+    >>> web_link("https://citizenlab.ca/2018/10/x/"), web_link("javascript:alert(1)"), web_link("http://a@b/")
+    ('https://citizenlab.ca/2018/10/x/', None, None)
+    >>> [web_link(u) for u in ("http:///x", "https://:443/", "http://a b/", "http://h:99999/", "HTTPS://H/?q=@")]
+    [None, None, None, None, 'HTTPS://H/?q=@']
+    """
+    if not isinstance(url, str) or _CONTROL.search(url) or any(c.isspace() or c == "\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0..65535
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    return url

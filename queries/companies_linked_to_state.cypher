@@ -7,7 +7,7 @@
 //   country, as in the Surveillance Industry Index's Blue Coat records) is not a sale: its link is
 //   `detected`, not `supplied`.
 // parameters:
-//   state: {type: string, default: SA, description: ISO2 code of the origin (perpetrator) state}
+//   state: {type: string, picks: Country, default: SA, description: ISO2 code of the origin (perpetrator) state}
 // columns:
 //   company: company id
 //   company_name: company name

@@ -15,7 +15,7 @@
 //   attribution=documented only documented incidents are returned. `tactics` and `goods` are what the
 //   complicity score's time-and-tactic rule (graph/data/supply_links.yaml) reads.
 // parameters:
-//   state: {type: string, default: '', description: ISO2 code of the origin (perpetrator) state ('' for all)}
+//   state: {type: string, picks: Country, default: '', description: ISO2 code of the origin (perpetrator) state ('' for all)}
 //   include_outside: {type: bool, default: false, description: also return supply links whose period excludes the incident year}
 //   attribution: {type: string, default: any, choices: [any, documented], description: "documented: only incidents attributed to the state on documented evidence; any: suspected ones too"}
 // columns:

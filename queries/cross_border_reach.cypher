@@ -6,7 +6,7 @@
 //   year. Incidents inside the origin state itself are left out. With attribution=documented only
 //   incidents whose attribution is documented count.
 // parameters:
-//   origin: {type: string, default: RW, description: ISO 3166-1 alpha-2 code of the origin (perpetrator) state}
+//   origin: {type: string, picks: Country, default: RW, description: ISO 3166-1 alpha-2 code of the origin (perpetrator) state}
 //   attribution: {type: string, default: any, choices: [any, documented], description: "documented: only incidents attributed to the origin state on documented evidence; any: suspected ones too"}
 // columns:
 //   host: ISO2 code of the host state

@@ -6,7 +6,7 @@
 //   for the origin state: the host cooperated and the incident used detention, deportation or
 //   rendition (the host detained, deported or handed over the target).
 // parameters:
-//   host: {type: string, default: '', description: ISO2 code of one host state ('' for all)}
+//   host: {type: string, picks: Country, default: '', description: ISO2 code of one host state ('' for all)}
 // columns:
 //   host: ISO2 code of the host state
 //   host_name: name of the host state
@@ -22,6 +22,7 @@
 //   acted_for_origin_incidents: their incident ids
 // order_by: [-incidents, host]
 // sort_lists: [origins, acted_for_origin_incidents]
+// nodes: {host: Country, origins: Country, acted_for_origin_incidents: Incident}
 MATCH (i:Incident)-[:OCCURRED_IN]->(h:Country)
 MATCH (i)-[:PERPETRATED_BY]->(o:Country)
 WHERE h.iso2 <> o.iso2 AND ($host = '' OR h.iso2 = $host)

@@ -11,6 +11,7 @@
 //   without_action: incidents with no accountability action of the given kinds
 //   share_without: without_action / incidents (0 to 1)
 // order_by: [-without_action, origin]
+// nodes: {origin: Country}
 MATCH (i:Incident)
 OPTIONAL MATCH (i)-[:PERPETRATED_BY]->(o:Country)
 OPTIONAL MATCH (a:AccountabilityAction)-[:CONCERNS]->(i)

@@ -11,6 +11,7 @@
 //   without_action: incidents with no accountability action of the given kinds
 //   share_without: without_action / incidents (0 to 1)
 // order_by: [-without_action, tactic]
+// nodes: {tactic: Tactic}
 MATCH (i:Incident)-[:USED_TACTIC]->(t:Tactic)
 OPTIONAL MATCH (a:AccountabilityAction)-[:CONCERNS]->(i)
 WHERE a.kind IN $kinds

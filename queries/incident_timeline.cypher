@@ -3,7 +3,7 @@
 //   Timeline of incidents by year and month (month 0 where the date gives only a year; undated
 //   incidents under year 0), for one origin state or for all, with the physical count.
 // parameters:
-//   origin: {type: string, default: '', description: "ISO2 code of the origin state ('' for all incidents)"}
+//   origin: {type: string, picks: Country, default: '', description: "ISO2 code of the origin state ('' for all incidents)"}
 // columns:
 //   year: year (0 when undated)
 //   month: month (1-12), 0 when only the year is known

@@ -4,7 +4,7 @@
 //   the incident), with origin, host, tactics and the host state's response, oldest first (by the date as given).
 // parameters:
 //   kinds: {type: list, default: [prosecution, conviction, sanction, export_control, lawsuit, un_naming, expulsion, inquiry], description: "action kinds that count as accountability (comma-separated)"}
-//   origin: {type: string, default: '', description: "ISO2 of one origin state ('' for all)"}
+//   origin: {type: string, picks: Country, default: '', description: "ISO2 of one origin state ('' for all)"}
 // columns:
 //   incident: incident id
 //   date: date as given

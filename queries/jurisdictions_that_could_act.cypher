@@ -9,7 +9,7 @@
 //   to act against its own operation). A supplier with no company record gets the HQ the SII transfer
 //   gives (supplier_company_hq).
 // parameters:
-//   hq: {type: string, default: '', description: ISO2 code of one headquarters country ('' for all)}
+//   hq: {type: string, picks: Country, default: '', description: ISO2 code of one headquarters country ('' for all)}
 // columns:
 //   hq: ISO2 code of the headquarters country
 //   hq_name: name of the headquarters country

@@ -4,8 +4,8 @@
 //   mentions both the company (by name or alias) and the state, with how often each is mentioned and a
 //   snippet around the state's first mention. Mentions come from the gazetteer run at ingest.
 // parameters:
-//   company: {type: string, default: company-hacking-team, description: company id (see tnr query companies_linked_to_state)}
-//   state: {type: string, default: ET, description: ISO2 code of the state}
+//   company: {type: string, picks: Company, default: company-hacking-team, description: company id (see tnr query companies_linked_to_state)}
+//   state: {type: string, picks: Country, default: ET, description: ISO2 code of the state}
 // columns:
 //   report: report Source id
 //   title: report title

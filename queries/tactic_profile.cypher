@@ -4,7 +4,7 @@
 //   incident counts under each of its tactics), their share of the state's incidents, the host states
 //   and the first and last year. Incidents inside the state itself count too.
 // parameters:
-//   origin: {type: string, default: CN, description: ISO2 code of the origin (perpetrator) state}
+//   origin: {type: string, picks: Country, default: CN, description: ISO2 code of the origin (perpetrator) state}
 // columns:
 //   tactic: tactic code
 //   tactic_label: tactic label
@@ -16,6 +16,7 @@
 //   last_year: latest year
 // order_by: [-incidents, tactic]
 // sort_lists: [hosts]
+// nodes: {tactic: Tactic, hosts: Country}
 MATCH (every:Incident)-[:PERPETRATED_BY]->(:Country {iso2: $origin})
 WITH count(DISTINCT every.id) AS total
 MATCH (i:Incident)-[:PERPETRATED_BY]->(:Country {iso2: $origin})

@@ -22,6 +22,7 @@
 //   named_in_window: whether the UN named the state at least once in the window
 // order_by: [state]
 // sort_lists: [named_in_years]
+// nodes: {state: Country}
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(s:Country)
 WHERE i.year IS NOT NULL AND i.year >= $year_from AND i.year <= $year_to
 WITH s, i, p

@@ -24,6 +24,7 @@
 //   named_in_years: the report years in which the UN named the state at all
 // order_by: [state, year]
 // sort_lists: [incident_ids, named_in_years]
+// nodes: {state: Country, incident_ids: Incident}
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(s:Country)
 WHERE i.year IS NOT NULL AND i.year >= $year_from AND i.year <= $year_to
 WITH s, i.year AS incident_year, count(DISTINCT i.id) AS incidents,

@@ -77,10 +77,53 @@ def test_overview_string_parameters_do_not_carry_over_between_queries(sample_cli
     at.text_input(key="overview-cross_border_reach:origin").set_value("IR")
     at.button[0].click().run()
     _query_box(at).set_value("tactic_profile").run()
-    assert at.text_input(key="overview-tactic_profile:origin").value == "CN"
+    assert at.text_input(key="overview-tactic_profile:origin").value == "China"  # the picker shows CN's name
     questions = _page(monkeypatch, sample_cli, "app_pages/questions.py")
     questions.selectbox(key="question").set_value("tactic_profile").run()
     assert _plain(_overview_result(at)) == _rows(questions)
+
+
+def test_overview_resets_each_query_to_its_defaults(sample_cli, monkeypatch):
+    """Issue 12's two reproductions. cross_border_reach with Rwanda, then tactic_profile: origin is its own
+    default (CN; cases.jsonl: 6 Chinese incidents, coercion_by_proxy and surveillance in 4 each). Companies
+    linked to SA (4 rows: NSO in ref-0013, ref-0016 and as SA's supplier, Twitter in ref-0005), then
+    corporate_complicity: its default state '' (all states), the 29 rows `tnr query corporate_complicity` gives."""
+    at = _page(monkeypatch, sample_cli)
+    _query_box(at).set_value("cross_border_reach").run()
+    at.text_input(key="overview-cross_border_reach:origin").set_value("Rwanda")
+    at.button[0].click().run()
+    assert list(_overview_result(at).host) == ["ZA", "AE", "US"]
+    _query_box(at).set_value("tactic_profile").run()
+    assert at.text_input(key="overview-tactic_profile:origin").value == "China"
+    got = _overview_result(at)
+    assert list(got.tactic[:2]) == ["coercion_by_proxy", "surveillance"] and list(got.incidents[:2]) == [4, 4]
+    _query_box(at).set_value("companies_linked_to_state").run()
+    at.text_input(key="overview-companies_linked_to_state:state").set_value("saudi")
+    at.button[0].click().run()
+    got = _overview_result(at)
+    assert list(zip(got.company, got.via)) == [("company-nso-group", "ref-0013"), ("company-nso-group", "ref-0016"),
+                                              ("company-nso-group", "SA"), ("company-twitter", "ref-0005")]
+    _query_box(at).set_value("corporate_complicity").run()
+    assert at.text_input(key="overview-corporate_complicity:state").value == ""
+    assert len(_overview_result(at)) == 29
+
+
+def test_a_state_given_by_name_or_code_finds_the_same_rows(sample_cli, monkeypatch):
+    """"Saudi Arabia", "saudi" and "sa" all mean SA; a name that matches nothing says so, with a hint."""
+    at = _page(monkeypatch, sample_cli, "app_pages/questions.py")
+    at.selectbox(key="question").set_value("companies_linked_to_state").run()
+    shown = []
+    for text in ("Saudi Arabia", "saudi", "sa", "SA"):
+        at.text_input(key="query-companies_linked_to_state:state").set_value(text)
+        at.button[0].click().run()
+        assert not at.exception and not at.warning, text
+        shown.append(_rows(at))
+        assert any("Saudi Arabia (Country SA)" in c.value.replace("\\", "") for c in at.caption), text
+    assert all(rows == shown[0] for rows in shown) and len(shown[0]) == 4
+    at.text_input(key="query-companies_linked_to_state:state").set_value("Rwnda")
+    at.button[0].click().run()
+    assert not at.exception and not at.dataframe
+    assert "no match" in at.warning[0].value and "Rwanda" in at.warning[0].value
 
 
 def test_overview_int_parameter(sample_cli, monkeypatch):
@@ -115,4 +158,6 @@ def test_analyses_float_parameter(sample_cli, sample_store, monkeypatch):
     box.set_value(2.5)
     at.button[0].click().run()
     assert not at.exception and not at.error
-    assert _rows(at) == _plain(run_analysis(sample_store, "communities", {"resolution": 2.5}))
+    shown = at.dataframe[0].value
+    assert list(shown["node page"])[0].startswith("entity?kind=")  # the page links sit beside the node column
+    assert _plain(shown.drop(columns=["node page"])) == _plain(run_analysis(sample_store, "communities", {"resolution": 2.5}))

@@ -63,7 +63,8 @@ def served_app(sample_cli, tmp_path):
 
 
 def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
-    """Every page renders (the Explore page draws GainJet's ego network) and no request leaves the machine.
+    """Every page renders (the Explore page draws GainJet's ego network, the Host states page its four charts)
+    and no request leaves the machine.
 
     Screenshots of each page go to ``$TNR_SCREENSHOTS`` (a folder) as ``app-<page>.png``, else to tmp_path.
     """
@@ -89,10 +90,24 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
         page.goto(served_app + "/analyses", wait_until="networkidle")
         page.get_by_role("combobox").first.click()
         page.get_by_role("option", name="reach", exact=True).click()
-        page.get_by_text("origin: ISO2 of one origin state").wait_for(timeout=60_000)  # the form of reach
+        page.get_by_text("origin (country: a name, common name or code)").wait_for(timeout=60_000)  # the form of reach
+        _idle(page)  # a click during the rerun that choosing the analysis started is lost
         page.get_by_role("button", name="Run").first.click()
         page.get_by_text("Download JSON").first.wait_for(timeout=60_000)
         page.screenshot(path=str(shots / "app-analyses.png"), full_page=True)
+
+        page.goto(served_app + "/companies", wait_until="networkidle")
+        page.get_by_text("score = 3·F + 1·W + 1·A + 1·P").first.wait_for(timeout=60_000)
+        page.get_by_text("8 rows").first.wait_for(timeout=60_000)  # the sample's ranking
+        _idle(page)
+        page.screenshot(path=str(shots / "app-companies.png"), full_page=True)
+
+        page.goto(served_app + "/host_states", wait_until="networkidle")
+        page.get_by_text("The UN naming gap, year by year").first.wait_for(timeout=60_000)
+        page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").nth(3).wait_for(
+            timeout=60_000)  # the four charts are drawn
+        _idle(page)
+        page.screenshot(path=str(shots / "app-host-states.png"), full_page=True)
 
         page.goto(served_app + "/explore", wait_until="networkidle")
         search = page.get_by_label("Find an entity", exact=False)
@@ -108,6 +123,84 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
     assert "Incident\n\n42" in body, body
     remote = {h for h in hosts if h and h not in LOCAL}
     assert remote == set(), f"the pages asked non-local hosts: {remote}"
+
+
+# Streamlit's own probes when a page other than the first is opened by its URL (streamlit/streamlit#7074):
+# the frontend first asks <page>/_stcore/health and <page>/_stcore/host-config (404), then the root (200).
+STREAMLIT_PAGE_PROBE = ("/entity/_stcore/health", "/entity/_stcore/host-config")
+ROW = 35  # st.dataframe's header and row height, in pixels
+
+
+def test_entity_pages_from_the_search_and_a_table_link(served_app, tmp_path):
+    """NSO Group's and Iran's entity pages opened from the page's search, then a link followed from Iran's
+    "abroad" table to the United States' page (a new tab): each renders its values and its graph, with no
+    exception, no console error and no request beyond 127.0.0.1. Screenshots: ``app-entity-<name>.png``."""
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
+    remote, errors = [], []
+
+    def route(r):
+        if urlparse(r.request.url).hostname in LOCAL or r.request.url.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            remote.append(r.request.url)
+            r.abort()
+
+    def watch(page):
+        page.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        context.route("**/*", route)
+        page = context.new_page()
+        watch(page)
+        page.goto(served_app, wait_until="networkidle")
+        page.get_by_text("AccountabilityAction").first.wait_for(timeout=60_000)
+        _nav(page, "Entity")
+        search = page.get_by_label("Find an entity by name", exact=False)
+        search.fill("NSO")
+        search.press("Enter")
+        _idle(page)
+        page.get_by_text("FACILITATED →: 4").wait_for(timeout=60_000)
+        assert urlparse(page.url).query == "kind=company&id=company-nso-group"
+        _graph_frame(page).locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
+        nso = page.inner_text("body")
+        page.screenshot(path=str(shots / "app-entity-nso-group.png"), full_page=True)
+
+        search.fill("Iran")
+        search.press("Enter")
+        _idle(page)
+        page.get_by_text("Iran abroad").wait_for(timeout=60_000)
+        assert urlparse(page.url).query == "kind=country&id=IR"
+        iran = page.inner_text("body")
+        page.screenshot(path=str(shots / "app-entity-iran.png"), full_page=True)
+        # the "abroad" table (the third), its last row: the United States, a link in the first column
+        grid = page.locator('[data-testid="stDataFrame"]').nth(2)
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        x, y = box["x"] + 30, box["y"] + ROW * 6 + ROW // 2
+        page.mouse.move(x, y)
+        page.wait_for_timeout(300)
+        with context.expect_page(timeout=30_000) as opened:
+            page.mouse.click(x, y)
+        us = opened.value
+        watch(us)
+        us.wait_for_load_state("networkidle")
+        us.get_by_text("United States on its soil").wait_for(timeout=60_000)
+        assert urlparse(us.url).path == "/entity" and "kind=country&id=US" in us.url
+        soil = us.inner_text("body")
+        us.screenshot(path=str(shots / "app-entity-united-states.png"), full_page=True)
+        browser.close()
+    assert "Where this entity comes from" in nso and "SUPPLIED →: 3" in nso and "Timeline" in nso
+    assert "← PERPETRATED_BY: 6" in iran
+    assert "United States abroad" in soil
+    unexpected = [e for e in errors if not any(p in e for p in STREAMLIT_PAGE_PROBE)]
+    assert unexpected == [], unexpected
+    assert remote == [], remote
 
 
 # --- Issue 8, findings 3 and 4: a graph full of script, markup and link payloads ------------------------------
@@ -319,6 +412,12 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             _idle(page)
             check_frames(page, f"analyses/{name}")
         page.screenshot(path=str(shots / "payloads-analyses.png"), full_page=True)
+
+        for title in ("Companies", "Host states"):
+            _nav(page, title)
+            _idle(page)
+            check_frames(page, title.lower())
+            page.screenshot(path=str(shots / f"payloads-{title.lower().replace(' ', '-')}.png"), full_page=True)
 
         _nav(page, "Explore")
         search = page.get_by_label("Find an entity", exact=False)

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from graph import output
 from graph.analysis import ANALYSES, run_analysis
 from graph.queries import load_library, run_query
+from graph.search import NameIndex, pick
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash, node_rows, rel_rows, triples
 from tests.conftest import FIXTURES, ROOT, neo4j_store, tnr
@@ -111,6 +112,10 @@ def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
         at.button[0].click().run()
         assert not at.error, (name, at.error[0].value)
         out[f"page analyses {name}"] = _page_text(at)
+    for page in ("companies", "host_states"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception and not at.error, page
+        out[f"page {page}"] = _page_text(at)
     # every incident, the private persons (found by pseudonym) and the company named after one, at depth 2
     for q in ("px-001", "px-002", "px-003", "px-004", "px-005", "bx-001", "private person", "trading"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
@@ -119,6 +124,16 @@ def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
         at.slider(key="explore-depth").set_value(2).run()
         assert not at.warning, (q, at.warning[0].value)
         out[f"page explore {q}"] = _page_text(at)
+        # the entity page of every match of the same search (properties, sources, relationships, graph)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.switch_page("app_pages/entity.py").run()
+        at.text_input(key="entity-q").set_value(q).run()
+        with _open(args, env) as s:
+            found = pick(NameIndex.from_store(s), q)
+        for m in (found.chosen, *found.others):
+            at.selectbox(key="entity-pick").set_value(f"{m.label}:{m.key}").run()
+            assert not at.error, (q, m, at.error[0].value)
+            out[f"page entity {q} {m.label}:{m.key}"] = _page_text(at)
     return out
 
 

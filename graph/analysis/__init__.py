@@ -18,7 +18,7 @@ parameters checked and typed like the Cypher queries' (see :mod:`graph.queries`)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -33,11 +33,14 @@ class Analysis:
     description: str
     run: Callable[..., pd.DataFrame]
     parameters: dict[str, Param]
+    # column -> node label of the result columns that hold node keys ("node": a ``Label:key`` node name),
+    # as a query header's ``nodes:`` (the app links them to entity pages)
+    nodes: dict[str, str] = field(default_factory=dict)
 
 
 def _p(name: str, ptype: str, default: Any = None, description: str = "", required: bool = False,
-       choices: tuple[Any, ...] = ()) -> Param:
-    return Param(name, ptype, default, description, required, choices)
+       choices: tuple[Any, ...] = (), picks: tuple[str, ...] = ()) -> Param:
+    return Param(name, ptype, default, description, required, choices, picks)
 
 
 def _ego(store: Store, entity: str, depth: int, max_nodes: int, include_sources: bool, view: str) -> pd.DataFrame:
@@ -104,7 +107,7 @@ def _complicity_links(store: Store, state: str, attribution: str) -> pd.DataFram
 
 
 _COMPLICITY_PARAMS = {
-    "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)"),
+    "state": _p("state", "string", "", "ISO2 of one origin state ('' for all)", picks=("Country",)),
     "attribution": _p("attribution", "string", "any", "documented: only incidents attributed to the state on "
                       "documented evidence; any: suspected ones too (they weigh the same)",
                       choices=("any", "documented"))}
@@ -116,24 +119,26 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
                  "depth": _p("depth", "int", 2, "hops to follow"),
                  "max_nodes": _p("max_nodes", "int", 100, "node cap"),
                  "include_sources": _p("include_sources", "bool", False, "also follow provenance to Source nodes"),
-                 "view": _p("view", "string", "edges", "edges or nodes")}),
+                 "view": _p("view", "string", "edges", "edges or nodes")}, {"from": "node", "to": "node", "node": "node"}),
     Analysis("brokerage", "Degree and betweenness of companies and agencies in the accountability core (exact up to "
              "exact_limit nodes, sampled above it; the result says which).", _brokerage, {
                  "labels": _p("labels", "string", "Company,Organization", "labels to return, comma-separated ('' for all)"),
                  "exact_limit": _p("exact_limit", "int", 2000, "largest graph for exact betweenness"),
                  "sample_size": _p("sample_size", "int", 500, "pivots for sampled betweenness"),
-                 "seed": _p("seed", "int", 42, "seed for sampled betweenness")}),
+                 "seed": _p("seed", "int", 42, "seed for sampled betweenness")}, {"node": "node"}),
     Analysis("company_state", "Bipartite company–state links (supplied the state or its agency, or facilitated its "
-             "incidents), weighted by the number of distinct links.", _company_state, {}),
+             "incidents), weighted by the number of distinct links.", _company_state, {},
+             {"company": "Company", "state": "Country"}),
     Analysis("state_projection", "Origin states linked by shared host states or shared suppliers (bipartite "
              "projection).", _state_state, {
-                 "via": _p("via", "string", "hosts", "hosts or suppliers")}),
+                 "via": _p("via", "string", "hosts", "hosts or suppliers")}, {"state_a": "Country", "state_b": "Country"}),
     Analysis("communities", "Louvain communities of states, agencies, companies and incidents (fixed seed).", _communities, {
         "seed": _p("seed", "int", 42, "Louvain seed"),
         "resolution": _p("resolution", "float", 1.0, "Louvain resolution"),
-        "labels": _p("labels", "string", "", "labels to return, comma-separated ('' for all)")}),
+        "labels": _p("labels", "string", "", "labels to return, comma-separated ('' for all)")}, {"node": "node"}),
     Analysis("reach", "Reach of each origin state: host states, regions, incidents abroad and at home, span of years.",
-             _reach, {"origin": _p("origin", "string", "", "ISO2 of one origin state ('' for all)")}),
+             _reach, {"origin": _p("origin", "string", "", "ISO2 of one origin state ('' for all)", picks=("Country",))},
+             {"origin": "Country"}),
     Analysis("paths", "Shortest and further simple paths between two entities (bounded), as explanations with "
              "sources.", _paths, {
                  "source": _p("source", "string", None, "Label:key, or a key or exact name", True),
@@ -142,10 +147,10 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
                  "max_paths": _p("max_paths", "int", 10, "most paths to return")}),
     Analysis("complicity_score", "Complicity score of companies, 3*F + W + A + P (see docs/analyses.md), next to the "
              "facts and sources behind it; supply counts only under the time-and-tactic rule.", _complicity,
-             _COMPLICITY_PARAMS),
+             _COMPLICITY_PARAMS, {"company": "Company"}),
     Analysis("complicity_links", "Every company-incident link of corporate_complicity with what it counts as in the "
              "complicity score (facilitated, evidence, context, detection_only) and why.", _complicity_links,
-             _COMPLICITY_PARAMS),
+             _COMPLICITY_PARAMS, {"company": "Company", "incident": "Incident", "state": "Country"}),
 ]}
 
 

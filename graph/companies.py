@@ -1,0 +1,173 @@
+"""The Companies page's ranking: the complicity score (graph.analysis.complicity) of every company, with
+its headquarters and the technology it deals in, filtered by headquarters jurisdiction (a country or a
+group of graph/data/jurisdiction_groups.yaml), recipient state, technology and documented attribution.
+
+The score and its terms are computed by :func:`graph.analysis.complicity.complicity_scores` only;
+:data:`TERMS` and :func:`formula` explain them from the weights that function uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import pandas as pd
+import pycountry
+import yaml
+
+from graph.analysis.complicity import WEIGHTS, complicity_links, complicity_scores
+from graph.analysis.supply_links import goods_kinds, rules
+from graph.countries import country_name
+from graph.queries import Param, QueryError, get_query, run_internal
+from graph.store.base import Store
+
+GROUPS_FILE = files("graph") / "data" / "jurisdiction_groups.yaml"
+
+# The score's terms: result column -> (symbol, what it counts). The weights are WEIGHTS, the ones
+# complicity_scores multiplies by; tests/test_companies.py checks every row's score against them.
+TERMS = {
+    "facilitated": ("F", "incidents in which the company's product or service was used (FACILITATED)"),
+    "supply_linked": ("W", "further incidents perpetrated by a state the company supplied, directly or through an "
+                      "agency PART_OF it (SUPPLIED), where the sale is evidence by the time-and-tactic rule: the "
+                      "incident year lies in the documented supply period and the goods fit one of the incident's "
+                      "tactics; incidents in F are not counted again, a sale resting only on an in-country "
+                      "detection never counts"),
+    "agency_attributed": ("A", "of the incidents in W, those attributed to the very agency the company supplied"),
+    "physical": ("P", "physical incidents (Freedom House's test) among those in F and W"),
+}
+
+
+def formula() -> str:
+    """The score's formula from the weights complicity_scores uses.
+
+    >>> formula()
+    'score = 3·F + 1·W + 1·A + 1·P'
+    """
+    return "score = " + " + ".join(f"{WEIGHTS[col]}·{sym}" for col, (sym, _) in TERMS.items())
+
+
+RANKING_COLUMNS = {
+    "company": "company id",
+    "company_name": "company name",
+    "hq": "ISO2 of its headquarters country (the first by code if the graph gives several)",
+    "hq_name": "name of that country",
+    "technology": "kinds of technology it deals in (the goods kinds of graph/data/supply_links.yaml named by its "
+                  "sector, products, technology or the goods of its links)",
+    "score": f"complicity score, {formula()} (docs/analyses.md)",
+    **{col: f"{sym}: {what}" for col, (sym, what) in TERMS.items()},
+    "suspected": "incidents in F or W attributed to the state on suspicion only",
+    "states": "the perpetrator states of the linked incidents",
+    "facilitated_incidents": "the incidents behind F",
+    "supply_linked_incidents": "the incidents behind W",
+    "context_incidents": "supply-linked incidents the rule keeps as context, not scored, with the reason",
+    "formula": "the formula with this company's numbers",
+}
+
+
+# The ranking's parameters a form asks for (jurisdiction and technology are chosen from lists).
+PARAMETERS = {
+    "state": Param("state", "string", "", "the recipient (perpetrator) state whose incidents count ('' for all)",
+                   picks=("Country",)),
+    "documented_only": Param("documented_only", "bool", False, "only incidents attributed to the state on documented "
+                             "evidence count (suspected ones weigh the same as documented ones otherwise)"),
+}
+
+_LINK_COLUMNS = get_query("corporate_complicity").columns
+EVIDENCE_COLUMNS = {
+    **{c: _LINK_COLUMNS[c] for c in ("incident", "year", "state", "link")},
+    "counts_as": "what the link counts as in the score: facilitated (F), evidence (W), context or detection_only "
+                 "(not scored)",
+    "why": "why: the role in the incident, or the time-and-tactic rule's verdict",
+    **{c: _LINK_COLUMNS[c] for c in ("evidence_path", "link_sources", "incident_sources")},
+}
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    source: str
+    members: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def jurisdiction_groups() -> dict[str, Group]:
+    """The groups of graph/data/jurisdiction_groups.yaml; a member that is not an ISO 3166-1 alpha-2 code
+    raises, naming the file, the group and the member."""
+    raw = yaml.safe_load(GROUPS_FILE.read_text(encoding="utf-8"))
+    out = {}
+    for code, spec in raw["groups"].items():
+        members = []
+        for m in spec["members"]:
+            if not isinstance(m, str) or len(m) != 2 or pycountry.countries.get(alpha_2=m) is None:
+                raise ValueError(f"{GROUPS_FILE.name}: group {code}: member {m!r} is not an ISO 3166-1 alpha-2 code")
+            members.append(m)
+        if len(set(members)) != len(members):
+            raise ValueError(f"{GROUPS_FILE.name}: group {code}: a member is listed twice")
+        out[str(code)] = Group(str(code), spec["name"], spec.get("source", ""), tuple(sorted(members)))
+    return out
+
+
+def jurisdiction_members(jurisdiction: str) -> set[str]:
+    """The ISO2 codes a jurisdiction filter stands for: a group's members, or one country code."""
+    groups = jurisdiction_groups()
+    if jurisdiction in groups:
+        return set(groups[jurisdiction].members)
+    if len(jurisdiction) == 2 and jurisdiction.isalpha():
+        return {jurisdiction.upper()}
+    raise QueryError(f"jurisdiction {jurisdiction!r}: give an ISO2 code or one of the groups {', '.join(groups)}")
+
+
+def hq_countries(store: Store) -> list[str]:
+    """The headquarters countries of the graph's companies (ISO2), sorted."""
+    return sorted({hq for hqs in run_internal(store, "company_facets").hq for hq in (hqs or [])})
+
+
+def technologies() -> list[str]:
+    """The technology kinds a company can be filtered by: the goods kinds of the time-and-tactic rule."""
+    return [row["kind"] for row in rules()["goods"]]
+
+
+def _technology(facets: dict, links: pd.DataFrame) -> list[str]:
+    texts = [facets.get("sector") or "", *(facets.get("products") or []), *(facets.get("technology") or [])]
+    kinds = set(goods_kinds({"goods": texts, "product": None}))
+    for r in links.itertuples():
+        kinds |= set(goods_kinds({"goods": r.goods, "product": r.product}))
+    return [k for k in technologies() if k in kinds]
+
+
+def company_ranking(store: Store, state: str = "", jurisdiction: str = "", technology: str = "",
+                    documented_only: bool = False) -> pd.DataFrame:
+    """The complicity ranking (highest score first), one row per company with the columns of
+    :data:`RANKING_COLUMNS`.
+
+    ``state``: only the incidents of this perpetrator (recipient) state count ('' for all);
+    ``jurisdiction``: only companies headquartered in this ISO2 country or group; ``technology``: only
+    companies dealing in this goods kind (:func:`technologies`); ``documented_only``: only incidents
+    attributed to the state on documented evidence count (complicity_scores' ``attribution=documented``).
+    """
+    if technology and technology not in technologies():
+        raise QueryError(f"technology {technology!r}: expected one of {', '.join(technologies())}")
+    members = jurisdiction_members(jurisdiction) if jurisdiction else None
+    attribution = "documented" if documented_only else "any"
+    scores = complicity_scores(store, state, attribution)
+    links = complicity_links(store, state, attribution)
+    facets = {r["company"]: r for r in run_internal(store, "company_facets").to_dict("records")}
+    rows = []
+    for r in scores.to_dict("records"):
+        f = facets.get(r["company"], {})
+        hq = (f.get("hq") or [None])[0]
+        tech = _technology(f, links[links.company == r["company"]])
+        if members is not None and hq not in members:
+            continue
+        if technology and technology not in tech:
+            continue
+        rows.append({**r, "hq": hq, "hq_name": country_name(hq) if hq else None, "technology": tech})
+    return pd.DataFrame(rows, columns=list(RANKING_COLUMNS))
+
+
+def evidence(store: Store, company: str, state: str = "", documented_only: bool = False) -> pd.DataFrame:
+    """The links behind one company's score (complicity_links), with their evidence path and sources."""
+    links = complicity_links(store, state, "documented" if documented_only else "any")
+    return links[links.company == company][list(EVIDENCE_COLUMNS)].reset_index(drop=True)

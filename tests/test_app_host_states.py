@@ -1,0 +1,63 @@
+"""The Host states page (app_pages/host_states.py) in Streamlit's test harness, on both backends: each of its
+tables equals the Questions page's answer to the same query with the same parameters, each section draws a
+chart, and a table's row links to the host's entity page. Values from data/sample: cases.jsonl has 42
+incidents, the US the most cross-border ones (7: 5 prosecuted, 2 with no documented response)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.test_app_forms import _page, _plain
+
+SECTIONS = ["host_exposure", "impunity_by_host", "un_naming_by_state", "un_naming_gap"]
+
+
+def _without_links(df) -> list[dict]:
+    """A shown table's rows less the entity-page link columns the page adds beside node columns."""
+    return _plain(df.drop(columns=[c for c in df.columns if c.endswith(" page")]))
+
+
+def _questions_answer(at, name: str, **values) -> list[dict]:
+    at.switch_page("app_pages/questions.py").run()
+    at.selectbox(key="question").set_value(name).run()
+    for k, v in values.items():
+        at.number_input(key=f"query-{name}:{k}").set_value(v)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    return _without_links(at.dataframe[0].value)
+
+
+def test_each_table_is_the_questions_page_answer(sample_cli, monkeypatch):
+    at = _page(monkeypatch, sample_cli, "app_pages/host_states.py")
+    assert not at.error
+    tables = [t.value for t in at.dataframe]
+    assert len(tables) == len(SECTIONS)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    marks = [s["mark"]["type"] if isinstance(s["mark"], dict) else s["mark"] for s in specs]
+    assert marks == ["bar", "bar", "bar", "rect"]
+    assert specs[0]["transform"][0]["fold"][0] == "cooperated"  # one bar segment per documented response
+    conduct = tables[0]
+    assert list(conduct.iloc[0][["host", "incidents", "prosecuted", "response_unknown"]]) == ["US", 7, 5, 2]
+    assert conduct["host page"].iloc[0].startswith("entity?kind=country&id=US&")
+    # every incident of a host counted once under one documented response or as unknown
+    responses = ["cooperated", "failed_to_protect", "protected", "prosecuted", "expelled_diplomats", "response_unknown"]
+    assert (conduct[responses].sum(axis=1) == conduct.incidents).all()
+    shown = {name: _without_links(t) for name, t in zip(SECTIONS, tables)}
+    for name in SECTIONS:
+        assert shown[name] == _questions_answer(at, name), name
+
+
+def test_a_year_window_changes_the_naming_table_as_on_the_questions_page(sample_cli, monkeypatch):
+    at = _page(monkeypatch, sample_cli, "app_pages/host_states.py")
+    assert not at.error
+    at.number_input(key="host-states-un_naming_by_state:year_from").set_value(2019)
+    at.number_input(key="host-states-un_naming_by_state:year_to").set_value(2020)
+    at.button[2].click().run()
+    assert not at.exception and not at.error
+    naming = at.dataframe[2].value
+    # cases.jsonl 2019-2020: IR 4, RU 3, RW 1, VN 1; un_reprisals_reports.jsonl un-0002 (2019) names RU and RW
+    # (un-0004 names VN but has no report year, so it closes no window)
+    assert list(zip(naming.state, naming.incidents, naming.named_in_window)) == [
+        ("IR", 4, False), ("RU", 3, True), ("RW", 1, True), ("VN", 1, False)]
+    expected = _questions_answer(at, "un_naming_by_state", year_from=2019, year_to=2020)
+    assert _without_links(naming) == expected
