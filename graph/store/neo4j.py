@@ -62,6 +62,11 @@ def _unreachable(e: Exception) -> str:
     return f"the connection failed or was lost ({first}); is the server running? (`tnr neo4j status`)"
 
 
+def _said(e: Neo4jError) -> str:
+    """The server's own words, without the full stop that ends them (our line goes on after a semicolon)."""
+    return (e.message or "").rstrip(". ")
+
+
 class Neo4jStore(Store):
     backend = "neo4j"
 
@@ -114,9 +119,9 @@ class Neo4jStore(Store):
         at = self.shown_uri
         if isinstance(e, AuthError):
             if "RateLimit" in (e.code or ""):
-                return (f"Neo4j at {at} refused user {self.user!r} for now after repeated wrong passwords: {e.message}; "
+                return (f"Neo4j at {at} refused user {self.user!r} for now after repeated wrong passwords: {_said(e)}; "
                         "wait a few seconds, then check NEO4J_USER and NEO4J_PASSWORD")
-            return (f"Neo4j at {at} refused the credentials of user {self.user!r}: {e.message}; check NEO4J_USER and "
+            return (f"Neo4j at {at} refused the credentials of user {self.user!r}: {_said(e)}; check NEO4J_USER and "
                     "NEO4J_PASSWORD (the local server's are printed by `tnr neo4j env`)")
         if isinstance(e, (ServiceUnavailable, SessionExpired, OSError)) or (
                 isinstance(e, DriverError) and not isinstance(e, Neo4jError)):
