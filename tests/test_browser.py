@@ -140,13 +140,6 @@ def test_entity_pages_from_the_search_and_a_table_link(served_app, tmp_path):
     shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
     remote, errors = [], []
 
-    def route(r):
-        if urlparse(r.request.url).hostname in LOCAL or r.request.url.startswith(("data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            remote.append(r.request.url)
-            r.abort()
-
     def watch(page):
         page.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -155,7 +148,7 @@ def test_entity_pages_from_the_search_and_a_table_link(served_app, tmp_path):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1600})
-        context.route("**/*", route)
+        context.route("**/*", _local_only(remote))
         page = context.new_page()
         watch(page)
         page.goto(served_app, wait_until="networkidle")
@@ -283,6 +276,17 @@ def _pick(page, i: int) -> None:
     _idle(page)
 
 
+def _local_only(remote: list):
+    """A route handler that lets local requests through and aborts (and records in ``remote``) every other."""
+    def route(r):
+        if urlparse(r.request.url).hostname in LOCAL or r.request.url.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            remote.append(r.request.url)
+            r.abort()
+    return route
+
+
 def _graph_frame(page):
     from playwright.sync_api import Error
 
@@ -366,18 +370,11 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             return
         raise AssertionError(f"{where}: the frames kept changing")
 
-    def route(r):
-        if urlparse(r.request.url).hostname in LOCAL or r.request.url.startswith(("data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            remote.append(r.request.url)
-            r.abort()
-
     with _serve(*payload_cli, tmp_path / "app.log") as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1600})
         context.add_init_script(TRAP)
-        context.route("**/*", route)
+        context.route("**/*", _local_only(remote))
         page = context.new_page()
         page.on("console", lambda m: (pwned if m.text.startswith("PWNED") else errors if m.type == "error" else [])
                 .append(m.text))
