@@ -16,10 +16,10 @@ import pandas as pd
 import pycountry
 import yaml
 
-from graph.analysis.complicity import WEIGHTS, complicity_links, complicity_scores
+from graph.analysis.complicity import LINK_COLUMNS, LISTED, WEIGHTS, complicity_links, complicity_scores
 from graph.analysis.supply_links import goods_kinds, rules
 from graph.countries import country_name
-from graph.queries import Param, QueryError, get_query, run_internal
+from graph.queries import Param, QueryError, get_query, run_internal, run_query
 from graph.store.base import Store
 
 GROUPS_FILE = files("graph") / "data" / "jurisdiction_groups.yaml"
@@ -60,7 +60,9 @@ RANKING_COLUMNS = {
     "states": "the perpetrator states of the linked incidents",
     "facilitated_incidents": "the incidents behind F",
     "supply_linked_incidents": "the incidents behind W",
-    "context_incidents": "supply-linked incidents the rule keeps as context, not scored, with the reason",
+    "context": "supply-linked incidents the rule keeps as context, not scored (context_reasons says why)",
+    "detection_only": "incidents linked only by an in-country detection of the vendor's device, not scored",
+    "context_reasons": "for each link and reason of the rule, the incidents it keeps as context",
     "formula": "the formula with this company's numbers",
 }
 
@@ -75,12 +77,16 @@ PARAMETERS = {
 
 _LINK_COLUMNS = get_query("corporate_complicity").columns
 EVIDENCE_COLUMNS = {
-    **{c: _LINK_COLUMNS[c] for c in ("incident", "year", "state", "link")},
+    **{c: _LINK_COLUMNS[c] for c in ("state", "link", "supplied_to")},
     "counts_as": "what the link counts as in the score: facilitated (F), evidence (W), context or detection_only "
                  "(not scored)",
     "why": "why: the role in the incident, or the time-and-tactic rule's verdict",
+    "incidents": "the incidents it counts so",
+    "incident": "the incident, when it is one (always, for a facilitated link)",
+    "incident_ids": f"their ids (the first {LISTED})",
     **{c: _LINK_COLUMNS[c] for c in ("evidence_path", "link_sources", "incident_sources")},
 }
+assert set(EVIDENCE_COLUMNS) <= set(LINK_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,8 @@ def company_ranking(store: Store, state: str = "", jurisdiction: str = "", techn
     members = jurisdiction_members(jurisdiction) if jurisdiction else None
     attribution = "documented" if documented_only else "any"
     scores = complicity_scores(store, state, attribution)
-    links = complicity_links(store, state, attribution)
+    links = run_query(store, "corporate_complicity", {"state": state, "attribution": attribution,
+                                                      "include_outside": True})
     facets = {r["company"]: r for r in run_internal(store, "company_facets").to_dict("records")}
     rows = []
     for r in scores.to_dict("records"):
@@ -169,5 +176,5 @@ def company_ranking(store: Store, state: str = "", jurisdiction: str = "", techn
 
 def evidence(store: Store, company: str, state: str = "", documented_only: bool = False) -> pd.DataFrame:
     """The links behind one company's score (complicity_links), with their evidence path and sources."""
-    links = complicity_links(store, state, "documented" if documented_only else "any")
-    return links[links.company == company][list(EVIDENCE_COLUMNS)].reset_index(drop=True)
+    links = complicity_links(store, state, "documented" if documented_only else "any", company)
+    return links[list(EVIDENCE_COLUMNS)].reset_index(drop=True)

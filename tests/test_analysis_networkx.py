@@ -8,6 +8,7 @@ Alpha, Beta, Gamma (IL and FR appear only through HEADQUARTERED_IN, which the co
 
 import json
 
+import pandas as pd
 import pytest
 
 from graph.analysis import ANALYSES, run_analysis
@@ -118,26 +119,39 @@ def test_complicity_score(fx):
     # tactic of the incident (graph/data/supply_links.yaml).
     # Alpha: F = {f-2}; supply to SA 2017-2021, "X-Spy intrusion software" (intrusion: spyware, digital_attack):
     #        f-1 (2018, assassination) does not fit -> context; f-3 (2020, spyware) fits -> W = {f-3};
-    #        f-4 (2015) is outside the period; A = 0; P = {} -> 3 + 1 + 0 + 0 = 4; f-3 is suspected -> 1
+    #        f-4 (2015, threats) is outside the period and fits nothing -> context; A = 0; P = {}
+    #        -> 3 + 1 + 0 + 0 = 4; f-3 is suspected -> 1
     # Beta:  the Ministry supply has no documented period -> f-5, f-6, f-7 are context; SA 2010-2012 is
-    #        outside every SA incident -> 0 + 0 + 0 + 0 = 0
+    #        outside every SA incident -> f-1..f-4 context too: 7 context, 0 + 0 + 0 + 0 = 0
     # Gamma: F = {f-5}; W = {}; A = 0; P = {f-5} -> 3 + 0 + 0 + 1 = 4
     got = records(complicity_scores(fx))
     assert [(r["company_name"], r["score"], r["facilitated"], r["supply_linked"], r["agency_attributed"],
-             r["physical"], r["suspected"]) for r in got] == [
-        ("Alpha Spyware", 4, 1, 1, 0, 0, 1), ("Gamma Air", 4, 1, 0, 0, 1, 0), ("Beta Systems", 0, 0, 0, 0, 0, 0)]
+             r["physical"], r["suspected"], r["context"]) for r in got] == [
+        ("Alpha Spyware", 4, 1, 1, 0, 0, 1, 2), ("Gamma Air", 4, 1, 0, 0, 1, 0, 0),
+        ("Beta Systems", 0, 0, 0, 0, 0, 0, 7)]
     alpha, _, beta = got
     assert alpha["supply_linked_incidents"] == ["f-3"] and alpha["formula"] == "3*1 + 1 + 0 + 0 = 4"
-    assert alpha["supply_evidence"] == ["f-3: intrusion fits spyware; 2020 within 2017-2021"]
-    assert alpha["context_incidents"] == ["f-1: intrusion fits none of assassination"]
-    assert [c.split(":")[0] for c in beta["context_incidents"]] == ["f-5", "f-6", "f-7"]
-    assert beta["context_incidents"][0].startswith("f-5: no documented supply period; interception and monitoring")
+    assert alpha["supply_evidence"] == ["Saudi Arabia: intrusion fits spyware; 2020 within 2017-2021: f-3"]
+    assert alpha["context_reasons"] == [
+        "Saudi Arabia: intrusion fits none of assassination: f-1",
+        "Saudi Arabia: outside the window 2017-2021; intrusion fits none of threats: f-4"]
+    assert [c.split(": ")[0] for c in beta["context_reasons"]] == ["Ministry of Intelligence"] * 3 + ["Saudi Arabia"] * 4
+    assert beta["context_reasons"][0].startswith(
+        "Ministry of Intelligence: no documented supply period; interception and monitoring fits none of")
     assert beta["actions_concerning"] == 1  # act-4, shown but not scored
-    assert "https://example.org/alpha-sa" in alpha["sources"]
+    assert alpha["sources"] == ["https://example.org/alpha-sa", "https://example.org/f-2", "https://example.org/f-3"]
     # Documented attribution only: f-3 (suspected) leaves Alpha's W.
     documented = records(complicity_scores(fx, attribution="documented"))
     assert [(r["company_name"], r["score"], r["suspected"]) for r in documented] == [
         ("Gamma Air", 4, 0), ("Alpha Spyware", 3, 0), ("Beta Systems", 0, 0)]
+
+
+def test_complicity_score_counts_distinct_incidents_across_links(fx):
+    # Beta reaches SA's four incidents through one link and IR's three through another: 7 distinct
+    # context incidents; an incident evidence under one link is not context under another (Alpha's f-2 is
+    # evidence by the window and in F, so it is neither W nor context).
+    alpha = complicity_scores(fx).set_index("company_name").loc["Alpha Spyware"]
+    assert "f-2" not in " ".join(alpha.context_reasons) and alpha.supply_linked_incidents == ["f-3"]
 
 
 def test_complicity_score_on_the_sample(sample_store):
@@ -148,8 +162,9 @@ def test_complicity_score_on_the_sample(sample_store):
     got = complicity_scores(sample_store).set_index("company_name")
     assert got.loc["NSO Group", "score"] == 13 and got.index[0] == "NSO Group"
     assert got.loc["GainJet", "score"] == 4
-    assert got.loc["NSO Group", "context_incidents"][0] == (
-        "ref-0002: no documented supply period; intrusion fits none of assassination")
+    assert got.loc["NSO Group", "context"] == 6 and got.loc["GainJet", "context"] == 3
+    assert "Rwanda: no documented supply period; intrusion fits none of assassination: ref-0002, ref-0004" in (
+        got.loc["NSO Group", "context_reasons"])
 
 
 def test_complicity_links_say_what_the_score_counts(sample_store):
@@ -159,8 +174,12 @@ def test_complicity_links_say_what_the_score_counts(sample_store):
     nso = links[links.company == "company-nso-group"]
     assert sorted(nso[nso.counts_as == "facilitated"].incident) == ["ref-0013", "ref-0016", "ref-0034", "ref-0035"]
     assert set(nso.counts_as) == {"facilitated", "context"}
-    row = nso[(nso.incident == "ref-0002") & (nso.counts_as == "context")].iloc[0]
+    # one row per link and verdict: RW's ref-0002 and ref-0004 (both assassinations) get the same verdict
+    row = nso[nso.incident_ids.map(lambda ids: "ref-0002" in ids)].iloc[0]
     assert row.why == "no documented supply period; intrusion fits none of assassination"
+    assert (row.counts_as, row.incidents, row.incident_ids, row.supplied_to) == (
+        "context", 2, ["ref-0002", "ref-0004"], "Rwanda")
+    assert pd.isna(row.incident)  # a row of two incidents names none
     assert list(links.columns[links.columns.get_loc("link"):][:3]) == ["link", "counts_as", "why"]
 
 

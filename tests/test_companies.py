@@ -60,8 +60,14 @@ def test_state_technology_and_every_score_from_its_terms(sample_store):
 def test_evidence_of_one_company(sample_store):
     links = evidence(sample_store, "company-gainjet")
     facilitated = links[links.counts_as == "facilitated"]
-    assert _rows(facilitated, "incident", "year", "state") == [("ref-0032", 2020, "RW")]
-    assert set(links[links.counts_as != "facilitated"].counts_as) == {"context"}
+    assert _rows(facilitated, "incident", "incidents", "state") == [("ref-0032", 1, "RW")]
+    # its supply link to RW reaches RW's four incidents; with no supply period, all context:
+    # ref-0002, ref-0004 (assassinations) alike, ref-0035 (spyware, family intimidation) apart, and
+    # ref-0032 (a rendition) fits the charter flight but still has no period
+    supply = links[links.counts_as != "facilitated"]
+    assert set(supply.counts_as) == {"context"} and set(supply.state) == {"RW"}
+    assert sorted(i for ids in supply.incident_ids for i in ids) == ["ref-0002", "ref-0004", "ref-0032", "ref-0035"]
+    assert _rows(supply, "incidents", "why")[0] == (1, "no documented supply period")
 
 
 def test_the_formula_is_the_code_s_and_the_docs():

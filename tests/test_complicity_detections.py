@@ -1,6 +1,6 @@
 """A supply link that rests only on an in-country detection is shown but does not count as a sale."""
 
-from graph.analysis.complicity import complicity_scores
+from graph.analysis.complicity import complicity_links, complicity_scores
 from graph.queries import run_query
 from ingest.pipeline import ingest
 from tests.conftest import SAMPLE
@@ -18,9 +18,8 @@ def test_detections_are_flagged_and_not_scored(empty_store, tmp_path):
 
     links = run_query(empty_store, "corporate_complicity", {"state": "RW"})
     candiru = links[links.company == "company-candiru"]
-    # RW's four incidents (ref-0002, ref-0004, ref-0032, ref-0035), each linked through the detection
-    assert sorted(candiru.incident) == ["ref-0002", "ref-0004", "ref-0032", "ref-0035"]
-    assert set(candiru.basis_kind) == {"in_country_detection"}
+    # the detection reaches RW's four incidents (ref-0002, ref-0004, ref-0032, ref-0035)
+    assert list(zip(candiru.link, candiru.incidents, candiru.basis_kind)) == [("supplied_state", 4, "in_country_detection")]
 
     row = complicity_scores(empty_store).set_index("company").loc["company-candiru"]
     # TR's four incidents (ref-0018, ref-0037, ref-0039, ref-0053) are renditions and the link has no
@@ -28,8 +27,16 @@ def test_detections_are_flagged_and_not_scored(empty_store, tmp_path):
     # The RW detections add nothing either: they are listed, not scored.
     assert row.formula == "3*0 + 0 + 0 + 0 = 0"
     assert row.supply_linked_incidents == []
-    assert [c.split(":")[0] for c in row.context_incidents] == ["ref-0018", "ref-0037", "ref-0039", "ref-0053"]
-    assert row.detection_only_incidents == ["ref-0002", "ref-0004", "ref-0032", "ref-0035"]
+    assert row.context == 4
+    assert row.context_reasons[1:] == [
+        "Türkiye: no documented supply period; goods not stated fits none of abduction, deportation, rendition: ref-0053",
+        "Türkiye: no documented supply period; goods not stated fits none of abduction, rendition: ref-0037, ref-0039",
+        "Türkiye: no documented supply period; goods not stated fits none of deportation, rendition: ref-0018"]
+    assert row.detection_only == 4
+    assert row.context_reasons[0] == ("Rwanda: an in-country detection of the vendor's device, not a known sale: "
+                                      "ref-0002, ref-0004, ref-0032, ref-0035")
+    detection = complicity_links(empty_store, "RW", company="company-candiru")
+    assert list(zip(detection.counts_as, detection.incidents)) == [("detection_only", 4)]
 
     # companies_linked_to_state: a detection is shown as "detected", with its basis, never as "supplied".
     linked = run_query(empty_store, "companies_linked_to_state", {"state": "RW"})

@@ -55,12 +55,15 @@ def goods_kinds(link: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def judge(link: dict[str, Any]) -> tuple[str, str]:
-    """('evidence' or 'context', why) for a supply link row of ``corporate_complicity``."""
-    tactics = list(link.get("tactics") or [])
-    kinds = goods_kinds(link)
+    """('evidence' or 'context', why) for a supply link and one incident (its ``year`` and ``tactics``)."""
+    return verdict(goods_kinds(link), window(link), link.get("year"), link.get("tactics"))
+
+
+def verdict(kinds: dict[str, list[str]], period: tuple[int, int] | None, year: Any,
+            tactics: Any) -> tuple[str, str]:
+    """:func:`judge` from a link's goods kinds and period, worked out once per link."""
+    tactics = list(tactics or [])
     fit = sorted({f"{k} fits {t}" for k, ts in kinds.items() for t in ts if t in tactics})
-    period = window(link)
-    year = link.get("year")
     reasons = []
     if period is None:
         reasons.append("no documented supply period")
