@@ -202,7 +202,8 @@ def normalise(query: Query, df: pd.DataFrame) -> pd.DataFrame:
     if query.order_by and len(df):
         for spec in reversed(query.order_by):
             col, desc = spec.lstrip("-"), spec.startswith("-")
-            order = sorted(range(len(df)), key=lambda i: _sort_key(df[col].iloc[i]), reverse=desc)
+            values = df[col].tolist()
+            order = sorted(range(len(df)), key=lambda i: _sort_key(values[i]), reverse=desc)
             df = df.iloc[order].reset_index(drop=True)
     return df
 

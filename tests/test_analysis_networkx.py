@@ -135,15 +135,32 @@ def test_complicity_score(fx):
     assert alpha["context_reasons"] == [
         "Saudi Arabia: intrusion fits none of assassination: f-1",
         "Saudi Arabia: outside the window 2017-2021; intrusion fits none of threats: f-4"]
-    assert [c.split(": ")[0] for c in beta["context_reasons"]] == ["Ministry of Intelligence"] * 3 + ["Saudi Arabia"] * 4
-    assert beta["context_reasons"][0].startswith(
-        "Ministry of Intelligence: no documented supply period; interception and monitoring fits none of")
+    assert beta["context_reasons"] == [
+        "Ministry of Intelligence: no documented supply period; interception and monitoring fits none of abduction, "
+        "assassination, detention, family_intimidation, rendition: f-5, f-6, f-7",
+        "Saudi Arabia: outside the window 2010-2012; interception and monitoring fits none of assassination, "
+        "family_intimidation, spyware, threats: f-1, f-2, f-3, f-4"]
     assert beta["actions_concerning"] == 1  # act-4, shown but not scored
     assert alpha["sources"] == ["https://example.org/alpha-sa", "https://example.org/f-2", "https://example.org/f-3"]
     # Documented attribution only: f-3 (suspected) leaves Alpha's W.
     documented = records(complicity_scores(fx, attribution="documented"))
     assert [(r["company_name"], r["score"], r["suspected"]) for r in documented] == [
         ("Gamma Air", 4, 0), ("Alpha Spyware", 3, 0), ("Beta Systems", 0, 0)]
+
+
+def test_distinct_incidents_across_links_and_states():
+    # Link A (SA): groups {a, b} and {c}; link B (AE): {c, d}, c being perpetrated by both states;
+    # link C (SA, an agency): {b, e}. Leaving out b: A and B reach a, c, d -> 3; with C too: a, c, d, e -> 4.
+    from graph.analysis.complicity import Group, Judged, _distinct
+
+    a, b, c = ({"state": "SA"}, {"state": "AE"}, {"state": "SA"})
+    js = [Judged(a, "context", "x", Group([{"incident": "a"}, {"incident": "b"}])),
+          Judged(a, "context", "y", Group([{"incident": "c"}])),
+          Judged(b, "context", "x", Group([{"incident": "c"}, {"incident": "d"}]))]
+    assert _distinct(js, {"b"}, frozenset({"c"})) == 3
+    assert _distinct(js + [Judged(c, "context", "x", Group([{"incident": "b"}, {"incident": "e"}]))],
+                     {"b"}, frozenset({"c"})) == 4
+    assert _distinct(js, set(), frozenset({"c"})) == 4
 
 
 def test_complicity_score_counts_distinct_incidents_across_links(fx):
@@ -163,8 +180,11 @@ def test_complicity_score_on_the_sample(sample_store):
     assert got.loc["NSO Group", "score"] == 13 and got.index[0] == "NSO Group"
     assert got.loc["GainJet", "score"] == 4
     assert got.loc["NSO Group", "context"] == 6 and got.loc["GainJet", "context"] == 3
-    assert "Rwanda: no documented supply period; intrusion fits none of assassination: ref-0002, ref-0004" in (
-        got.loc["NSO Group", "context_reasons"])
+    # RW's ref-0002, ref-0004 (assassinations) and ref-0032 (abduction, detention, rendition) fail the rule
+    # for the same reasons but their tactics: one line, naming the tactics; ref-0035 is in F
+    assert got.loc["NSO Group", "context_reasons"][0] == ("Rwanda: no documented supply period; intrusion fits "
+                                                         "none of abduction, assassination, detention, rendition: "
+                                                         "ref-0002, ref-0004, ref-0032")
 
 
 def test_complicity_links_say_what_the_score_counts(sample_store):
@@ -174,11 +194,11 @@ def test_complicity_links_say_what_the_score_counts(sample_store):
     nso = links[links.company == "company-nso-group"]
     assert sorted(nso[nso.counts_as == "facilitated"].incident) == ["ref-0013", "ref-0016", "ref-0034", "ref-0035"]
     assert set(nso.counts_as) == {"facilitated", "context"}
-    # one row per link and verdict: RW's ref-0002 and ref-0004 (both assassinations) get the same verdict
+    # one row per link and verdict: RW's ref-0002, ref-0004 and ref-0032 get the same verdict
     row = nso[nso.incident_ids.map(lambda ids: "ref-0002" in ids)].iloc[0]
-    assert row.why == "no documented supply period; intrusion fits none of assassination"
+    assert row.why == "no documented supply period; intrusion fits none of abduction, assassination, detention, rendition"
     assert (row.counts_as, row.incidents, row.incident_ids, row.supplied_to) == (
-        "context", 2, ["ref-0002", "ref-0004"], "Rwanda")
+        "context", 3, ["ref-0002", "ref-0004", "ref-0032"], "Rwanda")
     assert pd.isna(row.incident)  # a row of two incidents names none
     assert list(links.columns[links.columns.get_loc("link"):][:3]) == ["link", "counts_as", "why"]
 

@@ -33,9 +33,11 @@ incidents and 1,300 suppliers is 1,300 links times a few hundred groups, not 46 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pandas as pd
 
@@ -57,6 +59,18 @@ LINK_COLUMNS = [*_LINK[:4], "counts_as", "why", "incidents", "incident", "incide
                 "evidence_path", "link_sources", "incident_sources", "source_record"]
 
 
+class Group:
+    """Incidents (complicity_incidents rows) that a link counts alike, with their ids sorted and as a set;
+    shared by every link that gets the same verdicts, so nothing here is per link and incident."""
+
+    __slots__ = ("rows", "ids", "idset")
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.ids = sorted({r["incident"] for r in rows})
+        self.idset = frozenset(self.ids)
+
+
 @dataclass
 class Judged:
     """One link of ``corporate_complicity`` and a group of incidents it counts the same way for."""
@@ -64,7 +78,7 @@ class Judged:
     link: dict
     counts_as: str  # facilitated, evidence, context or detection_only
     why: str
-    incidents: list[dict] = field(default_factory=list)  # complicity_incidents rows
+    group: Group
 
 
 def _buckets(incidents: pd.DataFrame) -> dict[str, dict[tuple, list[dict]]]:
@@ -72,41 +86,84 @@ def _buckets(incidents: pd.DataFrame) -> dict[str, dict[tuple, list[dict]]]:
     out: dict[str, dict[tuple, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in incidents.to_dict("records"):
         year = None if pd.isna(r["year"]) else int(r["year"])
-        out[r["state"]][(year, tuple(r["tactics"] or ()))].append(r)
+        out[r["state"]][(year, tuple(sorted(r["tactics"] or ())))].append(r)
     return out
 
 
-def judged(store: Store, state: str = "", attribution: str = "any", company: str = "") -> Iterator[Judged]:
+def complicity_incidents(store: Store, state: str = "", attribution: str = "any") -> pd.DataFrame:
+    return run_internal(store, "complicity_incidents", {"state": state, "attribution": attribution})
+
+
+def judged(store: Store, state: str = "", attribution: str = "any", company: str = "",
+           incidents: pd.DataFrame | None = None) -> Iterator[Judged]:
     """Every link of ``corporate_complicity`` (of one company, or all) with what it counts as in the score,
-    for each group of incidents that it counts alike."""
+    for each group of incidents that it counts alike (``incidents``: :func:`complicity_incidents`, if
+    already read)."""
     links = run_query(store, "corporate_complicity", {"state": state, "attribution": attribution,
                                                       "include_outside": True})
     if company:
         links = links[links.company == company]
-    incidents = run_internal(store, "complicity_incidents", {"state": state, "attribution": attribution})
+    if incidents is None and company:  # only the states the company's links reach
+        incidents = pd.concat([complicity_incidents(store, s, attribution) for s in sorted(set(links.state))]
+                              or [complicity_incidents(store, "-", attribution)], ignore_index=True)
+    elif incidents is None:
+        incidents = complicity_incidents(store, state, attribution)
     by_id = {(r["incident"], r["state"]): r for r in incidents.to_dict("records")}
     buckets = _buckets(incidents)
+    verdicts: dict[tuple, list] = {}
+    everything: dict[str, Group] = {}
     for link in links.to_dict("records"):
         if link["link"] == "facilitated":
             yield Judged(link, "facilitated", f"used in the incident ({link.get('evidence') or 'role not stated'})",
-                         [by_id[(link["incident"], link["state"])]])
+                         Group([by_id[(link["incident"], link["state"])]]))
             continue
         groups = buckets.get(link["state"], {})
         if link.get("basis_kind") == "in_country_detection":
-            yield Judged(link, "detection_only", DETECTION, [r for rows in groups.values() for r in rows])
+            if link["state"] not in everything:
+                everything[link["state"]] = Group([r for rows in groups.values() for r in rows])
+            yield Judged(link, "detection_only", DETECTION, everything[link["state"]])
             continue
         kinds, period = goods_kinds(link), window(link)
-        verdicts: dict[tuple[str, str], Judged] = {}
-        for (year, tactics), rows in groups.items():
-            counts_as, why = verdict(kinds, period, year, tactics)
-            verdicts.setdefault((counts_as, why), Judged(link, counts_as, why)).incidents.extend(rows)
-        yield from sorted(verdicts.values(), key=lambda j: (j.counts_as != "evidence", j.why))
+        key = (link["state"], tuple(sorted((k, tuple(v)) for k, v in kinds.items())), period)
+        if key not in verdicts:  # links with the same goods kinds and period get the same verdicts
+            verdicts[key] = _verdicts(groups, kinds, period)
+        for (counts_as, why), group in verdicts[key]:
+            yield Judged(link, counts_as, why, group)
 
 
-def _agency_attributed(j: Judged) -> list[dict]:
+_FITS_NONE = re.compile(r"^(?P<kinds>.+) fits none of (?P<tactics>.+)$")
+
+
+def _verdicts(groups: dict[tuple, list[dict]], kinds: dict, period: tuple[int, int] | None) -> list:
+    """The incident groups of a state merged by the verdict of the time-and-tactic rule, evidence first.
+    Context verdicts that differ only in the incidents' tactics are one group, naming all those tactics
+    ("intrusion fits none of assassination, threats"): a state's incidents have hundreds of tactic mixes."""
+    out: dict[tuple[str, str], list[dict]] = {}
+    tactics_of: dict[str, set[str]] = defaultdict(set)
+    for (year, tactics), rows in groups.items():
+        counts_as, why = verdict(kinds, period, year, tactics)
+        if counts_as == "context":
+            parts, m = why.split("; "), None
+            for n, part in enumerate(parts):
+                if m := _FITS_NONE.match(part):
+                    parts[n] = f"{m['kinds']} fits none of {{}}"
+                    break
+            why = "; ".join(parts)
+            if m:
+                tactics_of[why].update(m["tactics"].split(", "))
+        out.setdefault((counts_as, why), []).extend(rows)
+    merged = []
+    for (counts_as, why), rows in out.items():
+        if "{}" in why:
+            why = why.replace("{}", ", ".join(sorted(tactics_of[why])))
+        merged.append(((counts_as, why), Group(rows)))
+    return sorted(merged, key=lambda kv: (kv[0][0] != "evidence", kv[0][1]))
+
+
+def _agency_attributed(j: Judged) -> set[str]:
     if j.link["link"] != "supplied_agency":
-        return []
-    return [r for r in j.incidents if j.link["supplied_id"] in (r["agencies"] or [])]
+        return set()
+    return {r["incident"] for r in j.group.rows if j.link["supplied_id"] in (r["agencies"] or [])}
 
 
 def complicity_links(store: Store, state: str = "", attribution: str = "any", company: str = "") -> pd.DataFrame:
@@ -118,20 +175,51 @@ def complicity_links(store: Store, state: str = "", attribution: str = "any", co
     agency)."""
     rows = []
     for j in judged(store, state, attribution, company):
-        ids = sorted({r["incident"] for r in j.incidents})
+        ids = j.group.ids
         link = j.link
         rows.append({**{c: link[c] for c in _LINK}, "counts_as": j.counts_as, "why": j.why,
                      "incidents": len(ids), "incident": ids[0] if len(ids) == 1 else None,
                      "incident_ids": ids[:LISTED],
-                     "agency_attributed": len({r["incident"] for r in _agency_attributed(j)}),
+                     "agency_attributed": len(_agency_attributed(j)),
                      "evidence_path": link["evidence_path"], "link_sources": link["link_sources"],
                      "incident_sources": link["incident_sources"], "source_record": link["source_record"]})
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
-def _summary(j: Judged, ids: list[str]) -> str:
-    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-    return f"{j.link['supplied_to']}: {j.why}: {shown}"
+def _left(j: Judged, leave_out: set[str]) -> int:
+    """How many incidents of ``j`` are not in ``leave_out`` (the intersection costs the smaller set)."""
+    return len(j.group.idset) - len(j.group.idset & leave_out)
+
+
+def _summary(j: Judged, leave_out: set[str]) -> tuple[int, str | None]:
+    """How many incidents of ``j`` are not in ``leave_out``, and the line 'supplied_to: why: ids' saying so."""
+    left = _left(j, leave_out)
+    if not left:
+        return 0, None
+    first = list(islice((i for i in j.group.ids if i not in leave_out), 5))
+    shown = ", ".join(first) + (f" and {left - 5} more" if left > 5 else "")
+    return left, f"{j.link['supplied_to']}: {j.why}: {shown}"
+
+
+def _distinct(js: list[Judged], leave_out: set[str], multi: frozenset[str]) -> int:
+    """The number of distinct incidents in the groups of ``js`` that are not in ``leave_out``, without
+    building their union where it cannot overlap: the groups of one link are disjoint, and groups of
+    different states share only the incidents perpetrated by several states (``multi``)."""
+    by_state: dict[str, list[Judged]] = defaultdict(list)
+    for j in js:
+        by_state[j.link["state"]].append(j)
+    total, shared, shared_count = 0, set(), 0
+    for group in by_state.values():
+        if len({id(j.link) for j in group}) == 1:
+            total += sum(_left(j, leave_out) for j in group)
+            in_multi = set().union(*(j.group.idset & multi for j in group)) - leave_out
+        else:
+            union = set().union(*(j.group.idset for j in group)) - leave_out
+            total += len(union)
+            in_multi = union & multi
+        shared |= in_multi
+        shared_count += len(in_multi)
+    return total - (shared_count - len(shared))
 
 
 @dataclass
@@ -163,15 +251,14 @@ def complicity_scores(store: Store, state: str = "", attribution: str = "any") -
         actions concerning the company; not part of the score), sources (every web source cited by the
         links) and the formula with the numbers filled in. Highest score first.
     """
+    incidents = complicity_incidents(store, state, attribution)
+    physical = {i: bool(p) for i, p in zip(incidents.incident, incidents.physical)}
     tallies: dict[str, _Tally] = defaultdict(_Tally)
-    physical: dict[str, bool] = {}
-    for j in judged(store, state, attribution):
+    for j in judged(store, state, attribution, incidents=incidents):
         t = tallies[j.link["company"]]
         t.name = j.link["company_name"]
         t.states.add(j.link["state"])
         t.sources.update(j.link["link_sources"] or [])
-        for r in j.incidents:
-            physical[r["incident"]] = bool(r["physical"])
         if j.counts_as == "facilitated":
             t.fac.add(j.link["incident"])
             if j.link["evidence"]:
@@ -180,45 +267,36 @@ def complicity_scores(store: Store, state: str = "", attribution: str = "any") -
             t.attribution.setdefault(j.link["incident"], set()).add(j.link["attribution"])
         elif j.counts_as == "evidence":
             t.evidence.append(j)
-            t.agency.update(r["incident"] for r in _agency_attributed(j))
+            t.agency |= _agency_attributed(j)
         else:
             (t.context if j.counts_as == "context" else t.detections).append(j)
     acts = run_internal(store, "actions_concerning_companies")
     actions = {c: int(n) for c, n in zip(acts.company, acts.actions)}
-    out = [_score(company, t, physical, actions.get(company, 0), attribution) for company, t in tallies.items()]
+    multi = frozenset(incidents.incident[incidents.incident.duplicated()])
+    out = [_score(company, t, physical, multi, actions.get(company, 0), attribution)
+           for company, t in tallies.items()]
     df = pd.DataFrame(out, columns=COLUMNS)
     return df.sort_values(["score", "company_name"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _score(company: str, t: _Tally, physical: dict, actions: int, attribution: str) -> dict:
+def _score(company: str, t: _Tally, physical: dict[str, bool], multi: frozenset[str], actions: int,
+           attribution: str) -> dict:
     fac = t.fac
     w: set[str] = set()
     evidence_lines = []
     for j in t.evidence:
-        ids = sorted({r["incident"] for r in j.incidents} - fac)
-        w.update(ids)
-        for r in j.incidents:
+        ids = j.group.idset - fac
+        w |= ids
+        for r in j.group.rows:
             if r["incident"] in ids:
                 t.attribution.setdefault(r["incident"], set()).add(r["attribution"])
                 t.sources.update(r["incident_sources"] or [])
-        if ids:
-            evidence_lines.append(_summary(j, ids))
+        evidence_lines.append(_summary(j, fac)[1])
     a = t.agency & w
     counted = fac | w
-    context: set[str] = set()
-    context_lines = []
-    for j in t.context:
-        ids = sorted({r["incident"] for r in j.incidents} - counted)
-        context.update(ids)
-        if ids:
-            context_lines.append(_summary(j, ids))
-    detections: set[str] = set()
-    for j in t.detections:
-        ids = sorted({r["incident"] for r in j.incidents} - counted)
-        detections.update(ids)
-        if ids:
-            context_lines.append(_summary(j, ids))
-    detections -= context
+    context = _distinct(t.context, counted, multi)
+    detections = _distinct(t.context + t.detections, counted, multi) - context
+    context_lines = [line for j in t.context + t.detections if (line := _summary(j, counted)[1])]
     p = {i for i in counted if physical.get(i)}
     suspected = {i for i in counted if t.attribution.get(i, set()) - {"documented"}}
     score = (WEIGHTS["facilitated"] * len(fac) + WEIGHTS["supply_linked"] * len(w)
@@ -226,10 +304,10 @@ def _score(company: str, t: _Tally, physical: dict, actions: int, attribution: s
     return {
         "company": company, "company_name": t.name, "score": score,
         "facilitated": len(fac), "supply_linked": len(w), "agency_attributed": len(a), "physical": len(p),
-        "suspected": len(suspected), "attribution": attribution, "context": len(context),
-        "detection_only": len(detections), "states": sorted(t.states), "roles": sorted(t.roles),
+        "suspected": len(suspected), "attribution": attribution, "context": context,
+        "detection_only": detections, "states": sorted(t.states), "roles": sorted(t.roles),
         "facilitated_incidents": sorted(fac), "supply_linked_incidents": sorted(w),
-        "supply_evidence": sorted(evidence_lines), "context_reasons": sorted(context_lines),
+        "supply_evidence": sorted(line for line in evidence_lines if line), "context_reasons": sorted(context_lines),
         "actions_concerning": actions, "sources": sorted(t.sources),
         "formula": f"3*{len(fac)} + {len(w)} + {len(a)} + {len(p)} = {score}",
     }

@@ -12,11 +12,9 @@
 //   year: incident year
 //   attribution: documented or suspected
 //   physical: Freedom House's physical-incident test
-//   tactics: the incident's tactic codes
+//   tactics: "the incident's tactic codes (in no set order, nor are agencies and incident_sources: the score reads them, nobody sees them)"
 //   agencies: ids of the organisations the incident is attributed to
 //   incident_sources: web sources of the attribution to the state
-// order_by: [state, incident]
-// sort_lists: [tactics, agencies, incident_sources]
 MATCH (i:Incident)-[p:PERPETRATED_BY]->(s:Country)
 WHERE ($state = '' OR s.iso2 = $state) AND ($attribution = 'any' OR p.attribution = 'documented')
 OPTIONAL MATCH (i)-[:USED_TACTIC]->(t:Tactic)
