@@ -63,8 +63,32 @@ def test_brokerage(fx):
     assert got.loc["Company:company-beta", ["degree", "states"]].tolist() == [2, 1]  # the Ministry is no state
     assert got.loc["Organization:org-mois", ["degree", "incidents", "states"]].tolist() == [3, 1, 1]
     assert not got.approximate.any() and set(got.sample_size) == {17}
+    assert set(got.betweenness_se) == {0.0}
     sampled = brokerage(fx, exact_limit=5, sample_size=5)
     assert sampled.approximate.all() and set(sampled.sample_size) == {5}
+
+
+def test_sampled_betweenness_is_the_mean_of_its_batches_with_their_standard_error():
+    # A path a-b-c-d-e (exact: b lies on the shortest paths a-c, a-d, a-e: 3 / C(4, 2) = 0.5; c on 4 -> 4/6).
+    # Ten pivots in five batches of two: the estimate is the mean of the five seeded two-pivot estimates
+    # and the standard error their sample deviation over sqrt(5).
+    import networkx as nx
+
+    from graph.analysis.centrality import sampled_betweenness
+
+    g = nx.path_graph("abcde")
+    exact = nx.betweenness_centrality(g, normalized=True)
+    mean, se = sampled_betweenness(g, 10, seed=1)
+    draws = [nx.betweenness_centrality(g, k=2, seed=1 + i, normalized=True) for i in range(5)]
+    for v in g:
+        xs = [d[v] for d in draws]
+        m = sum(xs) / 5
+        assert mean[v] == pytest.approx(m)
+        assert se[v] == pytest.approx((sum((x - m) ** 2 for x in xs) / 4 / 5) ** 0.5)
+    assert exact["c"] == pytest.approx(4 / 6) and exact["b"] == pytest.approx(0.5)
+    one_batch_mean, one_batch_se = sampled_betweenness(g, 3, seed=1)  # 3 pivots: one batch, no error known
+    assert one_batch_mean == pytest.approx(nx.betweenness_centrality(g, k=3, seed=1, normalized=True))
+    assert all(x != x for x in one_batch_se.values())
 
 
 def test_communities_are_stable_and_split_the_two_states(fx):

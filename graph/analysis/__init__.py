@@ -124,7 +124,8 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
              "exact_limit nodes, sampled above it; the result says which).", _brokerage, {
                  "labels": _p("labels", "string", "Company,Organization", "labels to return, comma-separated ('' for all)"),
                  "exact_limit": _p("exact_limit", "int", 2000, "largest graph for exact betweenness"),
-                 "sample_size": _p("sample_size", "int", 500, "pivots for sampled betweenness"),
+                 "sample_size": _p("sample_size", "int", 100, "pivots for sampled betweenness (in 5 batches: "
+                                  "betweenness_se is their standard error)"),
                  "seed": _p("seed", "int", 42, "seed for sampled betweenness")}, {"node": "node"}),
     Analysis("company_state", "Bipartite company–state links (supplied the state or its agency, or facilitated its "
              "incidents), weighted by the number of distinct links.", _company_state, {},
