@@ -9,7 +9,7 @@
 // parameters:
 //   origin: {type: string, picks: Country, default: RW, description: ISO 3166-1 alpha-2 code of the origin (perpetrator) state}
 //   attribution: {type: string, default: any, choices: [any, documented], description: "documented: only incidents attributed to the origin state on documented evidence; any: suspected ones too"}
-//   year_from: {type: int, default: 0, description: first year to count (0 for no lower bound)}
+//   year_from: {type: int, default: 0, description: first year to count (0 for no lower bound; undated incidents count only with no span)}
 //   year_to: {type: int, default: 9999, description: last year to count}
 //   tactic: {type: string, default: '', description: "a tactic code (spyware, abduction...): only incidents that used it ('' for every tactic)"}
 // columns:
@@ -19,7 +19,7 @@
 //   documented: of these, incidents whose attribution to the origin state is documented
 //   suspected: of these, incidents whose attribution is only suspected (or not stated)
 //   physical_incidents: incidents with a physical tactic (Freedom House's count)
-//   tactics: tactic codes used there
+//   tactics: tactic codes used there (every tactic of the incidents counted, not only the one filtered on)
 //   first_year: year of the earliest dated incident
 //   last_year: year of the latest dated incident
 // order_by: [-incidents, host]

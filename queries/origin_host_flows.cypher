@@ -11,8 +11,8 @@
 //   year_to: {type: int, default: 9999, description: last year to count}
 //   attribution: {type: string, default: any, choices: [any, documented], description: "documented: only incidents attributed to the origin state on documented evidence; any: suspected ones too"}
 //   tactic: {type: string, default: '', description: "a tactic code (spyware, abduction...): only incidents that used it ('' for every tactic)"}
-//   origin: {type: string, default: '', description: "ISO2 code of one origin state ('' for all)"}
-//   host: {type: string, default: '', description: "ISO2 code of one host state ('' for all)"}
+//   origin: {type: string, picks: Country, default: '', description: "ISO2 code of one origin state ('' for all): its reach abroad"}
+//   host: {type: string, picks: Country, default: '', description: "ISO2 code of one host state ('' for all): what other states did on its soil"}
 // columns:
 //   origin: ISO2 code of the origin (perpetrator) state
 //   origin_name: name of the origin state
