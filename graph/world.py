@@ -1,9 +1,9 @@
 """The world boundary files shipped in the package, and the Reach map drawn from them (Altair/Vega-Lite).
 
 ``graph/data/world/`` holds world-atlas 2.0.2 (npm, ISC licence, Mike Bostock), which is Natural Earth
-(public domain) as TopoJSON: ``countries-110m.json`` is drawn, ``countries-50m.json`` gives the centroids
-(it also has the small states 110m leaves out: Hong Kong, Bahrain, Singapore, Malta...). Both are read
-with ``importlib.resources``; the chart carries its data inline, so the map needs no network at all
+4.1.0 (public domain) as TopoJSON: ``countries-110m.json`` is drawn, ``countries-50m.json`` gives the
+centroids (it also has the small states 110m leaves out: Hong Kong, Bahrain, Singapore, Malta...). Both are
+read with ``importlib.resources``; the chart carries its data inline, so the map needs no network at all
 (no tiles, no URL data, no web fonts). Features are keyed by ISO2 (world-atlas uses ISO 3166-1 numeric
 codes; Kosovo, which has none, is XK).
 """
@@ -18,10 +18,18 @@ from typing import Any
 import pandas as pd
 import pycountry
 
+from graph.queries import run_query
+from graph.store.base import Store
+
 _WORLD = files("graph") / "data" / "world"
+DRAWN, CENTROIDS = "110m", "50m"
 # world-atlas features without an ISO 3166-1 numeric code that the graph has a code for.
 _NAMED = {"Kosovo": "XK"}
-BACKGROUND, FOCUS, FLOW = "#e8e8e8", "#1f4e79", "#d95f02"
+BACKGROUND, FOCUS = "#e8e8e8", "#1f4e79"
+# line colour per direction of a flow, seen from the state picked (all flows are "abroad" with none)
+DIRECTIONS = {"abroad": "#d95f02", "on its soil": "#7570b3"}
+FLOW_COLUMNS = {"direction": "abroad: the picked state's incidents in another state; on its soil: another "
+                             "state's incidents in the picked state"}
 
 
 def _iso2(geometry: dict[str, Any]) -> str | None:
@@ -31,13 +39,24 @@ def _iso2(geometry: dict[str, Any]) -> str | None:
 
 
 @lru_cache(maxsize=2)
-def topology(resolution: str = "110m") -> dict[str, Any]:
-    """The world-atlas ``countries-<resolution>.json`` topology, each country's ``id`` replaced by its ISO2
-    (``None`` for the two it has no code for: N. Cyprus, Somaliland)."""
+def _topology(resolution: str) -> str:
     topo = json.loads((_WORLD / f"countries-{resolution}.json").read_text(encoding="utf-8"))
     for g in topo["objects"]["countries"]["geometries"]:
         g["id"] = _iso2(g)
-    return topo
+    del topo["objects"]["land"]  # only the countries are drawn
+    return json.dumps(topo)
+
+
+def topology(resolution: str = DRAWN) -> dict[str, Any]:
+    """The world-atlas ``countries-<resolution>.json`` topology (a fresh copy), each country's ``id``
+    replaced by its ISO2 (``None`` for those it has no code for: N. Cyprus, Somaliland...)."""
+    return json.loads(_topology(resolution))
+
+
+@lru_cache(maxsize=1)
+def drawn_codes() -> frozenset[str]:
+    """The ISO2 codes that have a polygon in the drawn (110m) file."""
+    return frozenset(g["id"] for g in topology(DRAWN)["objects"]["countries"]["geometries"] if g["id"])
 
 
 def _arcs(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:
@@ -64,7 +83,7 @@ def _ring(arcs: list[list[tuple[float, float]]], indices: list[int]) -> list[tup
 
 def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
     """|area| and centroid of a closed ring, by the shoelace formula (planar, in degrees). A ring that
-    touches both sides of the antimeridian (Russia's Chukotka, Fiji) is taken on the 0..360 side."""
+    touches both sides of the antimeridian is taken on the 0..360 side."""
     if any(x < -170 for x, _ in ring) and any(x > 170 for x, _ in ring):
         ring = [(x + 360 if x < 0 else x, y) for x, y in ring]
     a = cx = cy = 0.0
@@ -80,71 +99,100 @@ def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
 @lru_cache(maxsize=1)
 def centroids() -> dict[str, tuple[float, float]]:
     """ISO2 → (longitude, latitude): the centroid of each country's largest polygon (its mainland, so
-    France is not pulled towards French Guiana nor the United States towards Alaska), from the 50m file."""
-    topo = topology("50m")
+    France is not pulled towards French Guiana nor Australia to the Ashmore and Cartier Islands, which
+    the file gives Australia's code too), from the 50m file."""
+    topo = topology(CENTROIDS)
     arcs = _arcs(topo)
-    out = {}
+    best: dict[str, tuple[float, float, float]] = {}
     for g in topo["objects"]["countries"]["geometries"]:
         if not g["id"] or g["type"] not in ("Polygon", "MultiPolygon"):
             continue
         polygons = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
-        area, lon, lat = max(_area_centroid(_ring(arcs, p[0])) for p in polygons)  # outer rings
-        out[g["id"]] = (round((lon + 180) % 360 - 180, 3), round(lat, 3))
-    return out
+        largest = max(_area_centroid(_ring(arcs, p[0])) for p in polygons)  # outer rings
+        best[g["id"]] = max(best.get(g["id"], largest), largest)
+    return {code: (round((lon + 180) % 360 - 180, 3), round(lat, 3)) for code, (_, lon, lat) in best.items()}
 
 
-def locate_flows(flows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """``flows`` (origin_host_flows rows) with origin and host coordinates, and the ISO2 codes that have
-    no centroid (their rows are left out of the lines, and the page says so)."""
+def reach_flows(store: Store, state: str = "", **filters: Any) -> pd.DataFrame:
+    """The flows the Reach map draws: ``origin_host_flows`` with ``filters`` (year_from, year_to, tactic,
+    attribution) for every state, or, for one ``state`` (ISO2), its flows abroad then the flows on its
+    soil, each row with its ``direction`` first (:data:`FLOW_COLUMNS`)."""
+    if not state:
+        return run_query(store, "origin_host_flows", filters)
+    abroad = run_query(store, "origin_host_flows", {**filters, "origin": state}).assign(direction="abroad")
+    on_soil = run_query(store, "origin_host_flows", {**filters, "host": state}).assign(direction="on its soil")
+    both = pd.concat([abroad, on_soil], ignore_index=True)
+    return both[["direction", *both.columns.drop("direction")]]
+
+
+def unlocated(flows: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The states of ``flows`` that the map cannot draw as a shape: those with no centroid at all (no line
+    reaches them) and those drawn as a point only (in the 50m file, too small for the 110m one)."""
+    codes = sorted(set(flows["origin"]) | set(flows["host"])) if len(flows) else []
+    where, shapes = centroids(), drawn_codes()
+    return [c for c in codes if c not in where], [c for c in codes if c in where and c not in shapes]
+
+
+def locate_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``flows`` whose two states both have a centroid, with their coordinates."""
     where = centroids()
-    missing = sorted({c for c in pd.concat([flows["origin"], flows["host"]]) if c not in where})
     located = flows[flows["origin"].isin(where) & flows["host"].isin(where)].copy()
     for side in ("origin", "host"):
         located[f"{side}_lon"] = [where[c][0] for c in located[side]]
         located[f"{side}_lat"] = [where[c][1] for c in located[side]]
-    return located.reset_index(drop=True), missing
+    return located.reset_index(drop=True)
+
+
+def shading(flows: pd.DataFrame, focus: str | None = None) -> pd.DataFrame:
+    """Incidents per state to shade the map with (columns id, incidents): with no ``focus``, each host by
+    the incidents on its soil; with one, every state at the other end of the focus state's flows."""
+    if not focus:
+        other = flows.assign(id=flows.host)
+    else:
+        other = pd.concat([flows[flows.origin == focus].assign(id=lambda d: d.host),
+                           flows[flows.host == focus].assign(id=lambda d: d.origin)])
+    return other.groupby("id", as_index=False)["incidents"].sum() if len(other) else pd.DataFrame(
+        {"id": pd.Series(dtype=str), "incidents": pd.Series(dtype=int)})
 
 
 def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 900, height: int = 460):
-    """An Altair chart of origin-to-host flows over the 110m world: one line per origin and host state
-    (width = incidents), a circle per host (area = incidents). With ``focus`` (an ISO2), that state is
-    drawn dark and every state at the other end of its flows is shaded by its incidents (one state's
-    reach abroad, or what happens on its soil). All data is inline in the chart's spec."""
+    """An Altair chart of ``flows`` (:func:`reach_flows` rows) over the 110m world: one line per origin and
+    host state (width = incidents, colour = direction), a circle per host (area = incidents), the states
+    shaded by :func:`shading`, the ``focus`` state (an ISO2) dark. The boundaries are inline in the spec
+    (one copy, the top-level data every country layer reads); no layer names a URL."""
     import altair as alt
 
-    located, _ = locate_flows(flows)
-    # one copy of the boundaries in the spec's datasets, shared by every layer that draws countries
-    world = alt.NamedData(name="world-110m", format=alt.DataFormat(type="topojson", feature="countries"))
+    world = alt.InlineData(values=topology(DRAWN), format=alt.DataFormat(type="topojson", feature="countries"))
     projection = {"type": "equalEarth"}
-    base = alt.Chart(world).mark_geoshape(fill=BACKGROUND, stroke="white", strokeWidth=0.5).project(**projection)
-    layers = [base]
+    layers = [alt.Chart().mark_geoshape(fill=BACKGROUND, stroke="white", strokeWidth=0.5).project(**projection)]
+    shaded = shading(flows, focus)
+    if len(shaded):
+        layers.append(alt.Chart().mark_geoshape(stroke="white", strokeWidth=0.5)
+                      .transform_lookup(lookup="id", from_=alt.LookupData(shaded, "id", ["incidents"]))
+                      .transform_filter("isValid(datum.incidents)")
+                      .encode(color=alt.Color("incidents:Q", scale=alt.Scale(scheme="oranges"),
+                                              title="incidents" if not focus else "incidents with it"),
+                              tooltip=[alt.Tooltip("incidents:Q")])
+                      .project(**projection))
     if focus:
-        others = pd.concat([located.assign(id=located.host)[["id", "incidents"]][located.origin == focus],
-                            located.assign(id=located.origin)[["id", "incidents"]][located.host == focus]])
-        others = others.groupby("id", as_index=False)["incidents"].sum()
-        shaded = (alt.Chart(world).mark_geoshape(stroke="white", strokeWidth=0.5)
-                  .transform_lookup(lookup="id", from_=alt.LookupData(others, "id", ["incidents"]))
-                  .transform_filter("isValid(datum.incidents)")
-                  .encode(color=alt.Color("incidents:Q", scale=alt.Scale(scheme="oranges"), title="incidents"))
-                  .project(**projection))
-        mark = (alt.Chart(world).mark_geoshape(fill=FOCUS, stroke="white", strokeWidth=0.5)
-                .transform_filter(alt.datum.id == focus).project(**projection))
-        layers += [shaded, mark]
-    tip = [alt.Tooltip("origin_name:N", title="origin"), alt.Tooltip("host_name:N", title="host"),
-           alt.Tooltip("incidents:Q"), alt.Tooltip("documented:Q"), alt.Tooltip("first_year:Q", title="first year"),
-           alt.Tooltip("last_year:Q", title="last year")]
-    lines = (alt.Chart(located).mark_rule(color=FLOW, opacity=0.55)
-             .encode(longitude="origin_lon:Q", latitude="origin_lat:Q", longitude2="host_lon:Q",
-                     latitude2="host_lat:Q", strokeWidth=alt.StrokeWidth("incidents:Q", scale=alt.Scale(range=[1, 6]),
-                                                                         legend=None), tooltip=tip)
-             .project(**projection))
-    hosts = located.groupby(["host", "host_name", "host_lon", "host_lat"], as_index=False)["incidents"].sum()
-    circles = (alt.Chart(hosts).mark_circle(color=FLOW, opacity=0.8)
-               .encode(longitude="host_lon:Q", latitude="host_lat:Q",
-                       size=alt.Size("incidents:Q", scale=alt.Scale(range=[20, 400]), title="incidents in host"),
-                       tooltip=[alt.Tooltip("host_name:N", title="host"), alt.Tooltip("incidents:Q")])
-               .project(**projection))
-    layers += [lines, circles]
-    chart = alt.layer(*layers).properties(width=width, height=height).configure_view(stroke=None)
-    chart.datasets = {"world-110m": topology("110m")}
-    return chart
+        layers.append(alt.Chart().mark_geoshape(fill=FOCUS, stroke="white", strokeWidth=0.5)
+                      .transform_filter(alt.datum.id == focus).project(**projection))
+    located = locate_flows(flows if "direction" in flows else flows.assign(direction="abroad"))
+    if len(located):
+        tip = [alt.Tooltip("origin_name:N", title="origin"), alt.Tooltip("host_name:N", title="host"),
+               alt.Tooltip("incidents:Q"), alt.Tooltip("documented:Q"), alt.Tooltip("first_year:Q", title="first year"),
+               alt.Tooltip("last_year:Q", title="last year")]
+        colour = alt.Color("direction:N", scale=alt.Scale(domain=list(DIRECTIONS), range=list(DIRECTIONS.values())),
+                           title="flow", legend=alt.Legend(orient="bottom") if focus else None)
+        layers.append(alt.Chart(located).mark_rule(opacity=0.6, strokeCap="round")
+                      .encode(longitude="origin_lon:Q", latitude="origin_lat:Q", longitude2="host_lon:Q",
+                              latitude2="host_lat:Q", color=colour, tooltip=tip,
+                              strokeWidth=alt.StrokeWidth("incidents:Q", scale=alt.Scale(range=[1, 6]), legend=None))
+                      .project(**projection))
+        hosts = located.groupby(["host", "host_name", "host_lon", "host_lat"], as_index=False)["incidents"].sum()
+        layers.append(alt.Chart(hosts).mark_circle(color=DIRECTIONS["abroad"], opacity=0.8)
+                      .encode(longitude="host_lon:Q", latitude="host_lat:Q",
+                              size=alt.Size("incidents:Q", scale=alt.Scale(range=[20, 400]), title="incidents in host"),
+                              tooltip=[alt.Tooltip("host_name:N", title="host"), alt.Tooltip("incidents:Q")])
+                      .project(**projection))
+    return alt.layer(*layers, data=world).properties(width=width, height=height).configure_view(stroke=None)
