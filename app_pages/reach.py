@@ -5,26 +5,53 @@ flows as a table with entity links, downloads and column meanings. The view's st
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import cached_query, data_version, name_index, show_result, store
+from app_pages.ui import cached_query, data_version, file_stem, name_index, show_result, store
 from graph.countries import country_name
+from graph.output import to_csv
 from graph.queries import QueryError, load_library
 from graph.safe_text import markdown
 from graph.schema import load_schema
 from graph.search import pick
 from graph.store.base import StoreError
-from graph.world import FLOW_COLUMNS, reach_flows, reach_map, unlocated
+from graph.world import (
+    BREAKDOWN_COLUMNS,
+    BREAKDOWNS,
+    FLOW_COLUMNS,
+    breakdown,
+    reach_flows,
+    reach_incidents,
+    reach_map,
+    unlocated,
+)
 
 FLOWS = "origin_host_flows"
 NO_SPAN = (0, 9999)  # the flow query's defaults: every year, undated incidents included
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _flows(version: str, state: str, params: tuple) -> pd.DataFrame:
+def _flows(version: str, state: str, params: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     with store() as s:
-        return reach_flows(s, state, **dict(params))
+        return reach_flows(s, state, **dict(params)), reach_incidents(s, state, **dict(params))
+
+
+def _chart(incidents: pd.DataFrame, by: str, title: str, basename: str) -> None:
+    """Incidents per ``by`` (graph.world.breakdown) as bars stacked by attribution, and its CSV."""
+    counts = breakdown(incidents, by)
+    if by == "year":
+        position = {"x": alt.X("year:O", title=title, sort=None), "y": alt.Y("sum(incidents):Q", title="incidents")}
+    else:  # most first, as breakdown orders them
+        position = {"y": alt.Y(f"{by}:N", title=title, sort=None), "x": alt.X("sum(incidents):Q", title="incidents")}
+    chart = alt.Chart(counts).mark_bar().encode(
+        **position, color=alt.Color("attribution:N", sort=["documented", "suspected"], title="attribution"),
+        tooltip=[alt.Tooltip(f"{by}:N", title=title), "attribution:N", "incidents:Q"])
+    st.altair_chart(chart, width="stretch")
+    st.download_button(f"Download incidents per {title} (CSV)", to_csv(counts), file_name=f"{file_stem(basename)}.csv",
+                       mime="text/csv", on_click="ignore", key=f"reach-csv-{by}",
+                       help="; ".join(f"{c}: {m}" for c, m in {by: BREAKDOWNS[by], **BREAKDOWN_COLUMNS}.items()))
 
 
 def _int(text: str | None, default: int) -> int:
@@ -83,7 +110,7 @@ if dict(url) != view:
     url.from_dict(view)
 
 try:
-    flows = _flows(version, state, tuple(sorted(params.items())))
+    flows, incidents = _flows(version, state, tuple(sorted(params.items())))
 except (QueryError, StoreError) as e:
     st.error(markdown(e))
     st.stop()
@@ -108,3 +135,17 @@ st.caption("Boundaries: Natural Earth (public domain), via world-atlas 2.0.2 (IS
 
 columns = {**(FLOW_COLUMNS if state else {}), **query.columns}
 show_result(flows, f"reach-{state or 'all'}", columns, nodes=query.nodes)
+
+st.markdown("### The incidents behind the flows")
+st.caption("Each incident counts once per bar, whatever its number of origin states; per tactic, once under "
+           "each tactic it used.")
+base = f"reach-{state or 'all'}-{span[0]}-{span[1]}-{tactic or 'any'}-{attribution}"
+one, two, three = st.columns(3)
+with one:
+    _chart(incidents, "year", "year", f"{base}-per-year")
+with two:
+    _chart(incidents, "tactic", "tactic", f"{base}-per-tactic")
+with three:
+    _chart(incidents, "host_name", "host state", f"{base}-per-host")
+incident_query = load_library()["reach_incidents"]
+show_result(incidents, f"{base}-incidents", incident_query.columns, nodes=incident_query.nodes)

@@ -196,3 +196,33 @@ def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 900, h
                               tooltip=[alt.Tooltip("host_name:N", title="host"), alt.Tooltip("incidents:Q")])
                       .project(**projection))
     return alt.layer(*layers, data=world).properties(width=width, height=height).configure_view(stroke=None)
+
+
+BREAKDOWNS = {"year": "year of the incident (undated: no date known)", "tactic": "tactic (an incident counts once "
+              "under each tactic it used)", "host_name": "host state (where the incident happened)"}
+BREAKDOWN_COLUMNS = {"attribution": "documented, or suspected (an attribution not stated counts as suspected)",
+                     "incidents": "number of incidents"}
+
+
+def reach_incidents(store: Store, state: str = "", **filters: Any) -> pd.DataFrame:
+    """The incidents behind :func:`reach_flows` (``reach_incidents`` rows, same filters): for every state,
+    or one ``state``'s incidents abroad and on its soil."""
+    if not state:
+        return run_query(store, "reach_incidents", filters)
+    both = pd.concat([run_query(store, "reach_incidents", {**filters, "origin": state}),
+                      run_query(store, "reach_incidents", {**filters, "host": state})], ignore_index=True)
+    return both.sort_values(["year", "incident", "origin", "host"], na_position="last").reset_index(drop=True)
+
+
+def breakdown(incidents: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Incidents per ``by`` (a key of :data:`BREAKDOWNS`) and attribution, most first (years in order);
+    an incident counts once per group, whatever its number of origin states."""
+    df = incidents.explode("tactics").rename(columns={"tactics": "tactic"}) if by == "tactic" else incidents
+    df = df.assign(year=[str(int(y)) if pd.notna(y) else "undated" for y in df["year"]])
+    out = (df.groupby([by, "attribution"], as_index=False)["incident"].nunique()
+           .rename(columns={"incident": "incidents"}))
+    if by == "year":
+        return out.sort_values([by, "attribution"], key=lambda s: s.replace("undated", "9999")).reset_index(drop=True)
+    total = out.groupby(by)["incidents"].transform("sum")
+    return (out.assign(total=total).sort_values(["total", by, "attribution"], ascending=[False, True, True])
+            .drop(columns="total").reset_index(drop=True))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
+
 from tests.test_app import shown
 from tests.test_app_forms import _page
 from tests.test_world import _keys
@@ -19,8 +21,13 @@ def _flows(at) -> list[tuple]:
 
 
 def _spec(at) -> dict:
-    (chart,) = at.get("vega_lite_chart")
-    return json.loads(chart.proto.spec)
+    return json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the map; the three charts follow
+
+
+def _chart_rows(at, i: int) -> list[tuple]:
+    """The rows a chart draws (Streamlit sends a chart's table as Arrow beside its spec)."""
+    (dataset,) = at.get("vega_lite_chart")[i].proto.datasets
+    return [tuple(r) for r in pa.ipc.open_stream(dataset.data.data).read_all().to_pandas().itertuples(index=False)]
 
 
 def _captions(at) -> list[str]:
@@ -46,6 +53,9 @@ def test_every_states_flows_on_a_map_with_its_boundaries_inline(sample_cli, monk
     # BH (ref-0021's origin) and HK (ref-0048, ref-0049) have a centroid in the 50m file, no 110m polygon
     assert "Drawn as a point only (too small for the 1:110m boundaries): Bahrain (BH), Hong Kong (HK)" in _captions(at)
     assert at.get("download_button")[0].proto.label == "Download CSV"
+    # every state, per year: 2018 has 7 documented incidents and ref-0019 (SA in CA) suspected
+    assert ("2018", "documented", 7) in _chart_rows(at, 1) and ("2018", "suspected", 1) in _chart_rows(at, 1)
+    assert len(at.dataframe[1].value) == 42
 
 
 def test_a_state_by_its_name_shows_both_sides_and_the_url_keeps_it(sample_cli, monkeypatch):
@@ -62,9 +72,20 @@ def test_a_state_by_its_name_shows_both_sides_and_the_url_keeps_it(sample_cli, m
     focus = [layer for layer in spec["layer"] if layer.get("mark", {}).get("fill") == "#1f4e79"]
     assert focus and focus[0]["transform"] == [{"filter": "(datum.id === 'TR')"}]
     assert dict(at.query_params) == {"state": "TR"}
+    # the charts under the map count the same 8 incidents (all documented): per year, per tactic, per host
+    assert _chart_rows(at, 1) == [("2015", "documented", 1), ("2018", "documented", 2), ("2019", "documented", 1),
+                                  ("2021", "documented", 3), ("2024", "documented", 1)]
+    assert _chart_rows(at, 2)[:2] == [("rendition", "documented", 4), ("abduction", "documented", 3)]
+    assert _chart_rows(at, 3) == [("Türkiye", "documented", 4), ("Kenya", "documented", 2),
+                                  ("Kyrgyzstan", "documented", 1), ("Moldova", "documented", 1)]
+    incidents = at.dataframe[1].value
+    assert list(incidents.incident) == ["ref-0006", "ref-0018", "ref-0020", "ref-0022", "ref-0034", "ref-0037",
+                                        "ref-0039", "ref-0053"]
+    assert incidents["incident page"].iloc[0].startswith("entity?kind=incident&id=ref-0006&")
     # 2018-2019: ref-0018 MD (2018) abroad; ref-0020 SA (2018) and ref-0022 IR (2019) on its soil
     at.slider(key="reach-years").set_value((2018, 2019)).run()
     assert _flows(at) == [("abroad", "TR", "MD", 1), ("on its soil", "IR", "TR", 1), ("on its soil", "SA", "TR", 1)]
+    assert _chart_rows(at, 1) == [("2018", "documented", 2), ("2019", "documented", 1)]
     assert {k: at.query_params[k] for k in at.query_params} == {"state": "TR", "year_from": "2018", "year_to": "2019"}
 
 

@@ -7,7 +7,19 @@ import json
 
 import pandas as pd
 
-from graph.world import centroids, drawn_codes, locate_flows, reach_flows, reach_map, topology, unlocated
+from graph.output import records
+from graph.queries import run_query
+from graph.world import (
+    breakdown,
+    centroids,
+    drawn_codes,
+    locate_flows,
+    reach_flows,
+    reach_incidents,
+    reach_map,
+    topology,
+    unlocated,
+)
 
 
 def _ids(resolution: str) -> dict[str, str | None]:
@@ -77,3 +89,42 @@ def test_reach_flows_of_one_state_both_ways(sample_store):
     got = reach_flows(sample_store, "TR", tactic="spyware")
     assert list(zip(got.direction, got.origin, got.host)) == [("on its soil", "EG", "TR")]  # ref-0034
     assert len(reach_flows(sample_store)) == 35
+
+
+def test_reach_incidents_take_the_flow_filters(sample_store):
+    # surveillance in the US from 2016: ref-0008 CN 2016, ref-0028 IR 2020, ref-0041 CN 2022 (ref-0005 is 2015)
+    got = records(run_query(sample_store, "reach_incidents", {"host": "US", "tactic": "surveillance", "year_from": 2016}))
+    assert [(r["incident"], r["year"], r["origin"], r["attribution"], r["physical"]) for r in got] == [
+        ("ref-0008", 2016, "CN", "documented", False), ("ref-0028", 2020, "IR", "documented", True),
+        ("ref-0041", 2022, "CN", "documented", False)]
+    assert got[1]["tactics"] == ["abduction", "family_intimidation", "surveillance"]
+    # the incidents behind the flows: as many per pair as the flow table counts
+    flows = run_query(sample_store, "origin_host_flows")
+    per_pair = run_query(sample_store, "reach_incidents").groupby(["origin", "host"]).incident.nunique()
+    assert {(o, h): n for (o, h), n in per_pair.items()} == dict(zip(zip(flows.origin, flows.host), flows.incidents))
+
+
+def test_breakdowns_of_one_states_incidents(sample_store):
+    # TR both ways (all documented): ref-0006 2015 TJ, ref-0018 2018 MD, ref-0020 2018 SA, ref-0022 2019 IR,
+    # ref-0034 2021 EG, ref-0037 2021 KE, ref-0039 2021 KG, ref-0053 2024 KE
+    incidents = reach_incidents(sample_store, "TR")
+    assert list(incidents.incident) == ["ref-0006", "ref-0018", "ref-0020", "ref-0022", "ref-0034", "ref-0037",
+                                        "ref-0039", "ref-0053"]
+    rows = lambda by: [tuple(r) for r in breakdown(incidents, by).itertuples(index=False)]  # noqa: E731
+    assert rows("year") == [("2015", "documented", 1), ("2018", "documented", 2), ("2019", "documented", 1),
+                            ("2021", "documented", 3), ("2024", "documented", 1)]
+    # rendition: ref-0018, -0037, -0039, -0053; abduction: -0037, -0039, -0053; assassination: -0006, -0020, -0022
+    assert rows("tactic") == [("rendition", "documented", 4), ("abduction", "documented", 3),
+                              ("assassination", "documented", 3), ("deportation", "documented", 2),
+                              ("spyware", "documented", 1)]
+    assert rows("host_name") == [("Türkiye", "documented", 4), ("Kenya", "documented", 2),
+                                 ("Kyrgyzstan", "documented", 1), ("Moldova", "documented", 1)]
+
+
+def test_breakdown_by_year_puts_undated_last_and_splits_attribution():
+    incidents = pd.DataFrame({"incident": ["a", "b", "b", "c", "d"], "year": [2020, None, None, 2019, 2020],
+                              "origin": ["CN", "RU", "BY", "CN", "CN"], "attribution": ["suspected", "documented",
+                              "documented", "documented", "documented"], "tactics": [[]] * 5, "host_name": ["X"] * 5})
+    got = [tuple(r) for r in breakdown(incidents, "year").itertuples(index=False)]
+    assert got == [("2019", "documented", 1), ("2020", "documented", 1), ("2020", "suspected", 1),
+                   ("undated", "documented", 1)]  # b counts once though it has two origin states
