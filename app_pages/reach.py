@@ -123,7 +123,7 @@ else:
 if flows.empty:
     st.info("No flow for these filters: widen the years, choose any tactic or attribution, or clear the state.")
     st.stop()
-st.altair_chart(reach_map(flows, state or None))
+st.altair_chart(reach_map(flows, state or None), width="content")
 missing, points = unlocated(flows)
 if missing:
     st.caption(markdown("Not on the map (no boundary in the shipped file), still counted in the table: "

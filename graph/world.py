@@ -155,7 +155,20 @@ def shading(flows: pd.DataFrame, focus: str | None = None) -> pd.DataFrame:
         {"id": pd.Series(dtype=str), "incidents": pd.Series(dtype=int)})
 
 
-def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 900, height: int = 460):
+# Equal Earth (Šavrič, Patterson and Jenny 2018) at scale 1: x spans ±2.7064, y 1.3174 at the pole and
+# -1.0613 at 58°S, below which no state but Antarctica (left out) lies.
+_HALF_WIDTH, _TOP, _BOTTOM = 2.7064, 1.3174, -1.0613
+
+
+def _projection(width: int) -> tuple[dict[str, Any], int]:
+    """An Equal Earth projection that fits the world from the North Pole to 58°S into ``width`` pixels, and
+    the height that takes (Vega-Lite's own fit left the Arctic out once the lines were layered on)."""
+    scale = width / (2 * _HALF_WIDTH)
+    return ({"type": "equalEarth", "scale": scale, "translate": [width / 2, _TOP * scale + 2]},
+            round((_TOP - _BOTTOM) * scale) + 4)
+
+
+def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 860):
     """An Altair chart of ``flows`` (:func:`reach_flows` rows) over the 110m world: one line per origin and
     host state (width = incidents, colour = direction), a circle per host (area = incidents), the states
     shaded by :func:`shading`, the ``focus`` state (an ISO2) dark. The boundaries are inline in the spec
@@ -163,14 +176,17 @@ def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 900, h
     import altair as alt
 
     world = alt.InlineData(values=topology(DRAWN), format=alt.DataFormat(type="topojson", feature="countries"))
-    projection = {"type": "equalEarth"}
-    layers = [alt.Chart().mark_geoshape(fill=BACKGROUND, stroke="white", strokeWidth=0.5).project(**projection)]
+    projection, height = _projection(width)
+    layers = [alt.Chart().mark_geoshape(fill=BACKGROUND, stroke="white", strokeWidth=0.5)
+              .transform_filter(alt.datum.id != "AQ")  # no incident in Antarctica: the map fits the rest
+              .project(**projection)]
     shaded = shading(flows, focus)
     if len(shaded):
         layers.append(alt.Chart().mark_geoshape(stroke="white", strokeWidth=0.5)
                       .transform_lookup(lookup="id", from_=alt.LookupData(shaded, "id", ["incidents"]))
                       .transform_filter("isValid(datum.incidents)")
-                      .encode(color=alt.Color("incidents:Q", scale=alt.Scale(scheme="oranges"),
+                      .encode(color=alt.Color("incidents:Q", scale=alt.Scale(scheme="oranges", domainMin=0),
+                                              legend=alt.Legend(format="d", tickMinStep=1, orient="bottom"),
                                               title="incidents" if not focus else "incidents with it"),
                               tooltip=[alt.Tooltip("incidents:Q")])
                       .project(**projection))
@@ -195,7 +211,10 @@ def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 900, h
                               size=alt.Size("incidents:Q", scale=alt.Scale(range=[20, 400]), title="incidents in host"),
                               tooltip=[alt.Tooltip("host_name:N", title="host"), alt.Tooltip("incidents:Q")])
                       .project(**projection))
-    return alt.layer(*layers, data=world).properties(width=width, height=height).configure_view(stroke=None)
+    # "pad": the projection is fitted to exactly width x height, the legends go beside it (Streamlit's default,
+    # "fit", would shrink the plot to make room for them and cut the edges of the world off)
+    return (alt.layer(*layers, data=world).properties(width=width, height=height, autosize=alt.AutoSizeParams(type="pad"))
+            .configure_view(stroke=None))
 
 
 BREAKDOWNS = {"year": "year of the incident (undated: no date known)", "tactic": "tactic (an incident counts once "
