@@ -89,9 +89,13 @@ if typed.strip():
     else:
         left.warning(markdown(chosen.message))
         st.stop()
-first, last = int(every.first_year.min()), int(every.last_year.max())
-years = right.slider("Years", first, last, key="reach-years",
-                     value=(max(first, _int(url.get("year_from"), first)), min(last, _int(url.get("year_to"), last))))
+if every.first_year.notna().any():
+    first, last = int(every.first_year.min()), int(every.last_year.max())
+    years = right.slider("Years", first, last, key="reach-years", value=(
+        max(first, _int(url.get("year_from"), first)), min(last, _int(url.get("year_to"), last))))
+else:  # no dated incident: nothing to narrow
+    first, last = years = NO_SPAN
+    right.caption("Years: no incident in this graph has a date.")
 tactics = load_schema().tactics
 left, right = st.columns(2)
 tactic = left.selectbox("Tactic", ["", *tactics], key="reach-tactic", format_func=lambda t: tactics[t].label if t else "any",
