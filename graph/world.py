@@ -168,6 +168,14 @@ def _projection(width: int) -> tuple[dict[str, Any], int]:
             round((_TOP - _BOTTOM) * scale) + 4)
 
 
+@lru_cache(maxsize=1)
+def _world_data():
+    """The drawn boundaries as Altair inline data, built once (Altair checks the 100 kB topology on construction)."""
+    import altair as alt
+
+    return alt.InlineData(values=topology(DRAWN), format=alt.DataFormat(type="topojson", feature="countries"))
+
+
 def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 860):
     """An Altair chart of ``flows`` (:func:`reach_flows` rows) over the 110m world: one line per origin and
     host state (width = incidents, colour = direction), a circle per host (area = incidents), the states
@@ -175,7 +183,7 @@ def reach_map(flows: pd.DataFrame, focus: str | None = None, width: int = 860):
     (one copy, the top-level data every country layer reads); no layer names a URL."""
     import altair as alt
 
-    world = alt.InlineData(values=topology(DRAWN), format=alt.DataFormat(type="topojson", feature="countries"))
+    world = _world_data()
     projection, height = _projection(width)
     layers = [alt.Chart().mark_geoshape(fill=BACKGROUND, stroke="white", strokeWidth=0.5)
               .transform_filter(alt.datum.id != "AQ")  # no incident in Antarctica: the map fits the rest
