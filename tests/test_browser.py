@@ -461,7 +461,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             check_frames(page, f"analyses/{name}")
         page.screenshot(path=str(shots / "payloads-analyses.png"), full_page=True)
 
-        for title in ("Companies", "Host states"):
+        for title in ("Companies", "Host states", "Reach"):
             _nav(page, title)
             _idle(page)
             check_frames(page, title.lower())

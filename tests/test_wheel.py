@@ -52,8 +52,7 @@ assert "site-packages" in graph.world.__file__, graph.world.__file__
 at = AppTest.from_file(str(files("app_pages") / "main.py"), default_timeout=120).run()
 at.switch_page(str(files("app_pages") / "reach.py")).run()
 assert not at.exception and not at.error, (at.exception, at.error)
-(chart,) = at.get("vega_lite_chart")
-spec = json.loads(chart.proto.spec)
+spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the map, then the three charts
 world = spec["datasets"][spec["data"]["name"]]
 print(len(world["objects"]["countries"]["geometries"]), len(graph.world.centroids()), graph.world.centroids()["HK"])
 """
