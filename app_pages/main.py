@@ -17,6 +17,7 @@ PAGES = [
     ("explore.py", "Explore"),
     ("companies.py", "Companies"),
     ("host_states.py", "Host states"),
+    ("reach.py", "Reach"),
     ("entity.py", "Entity"),
 ]
 

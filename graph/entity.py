@@ -145,11 +145,11 @@ def _timeline(label: str, props: dict, rel: pd.DataFrame) -> pd.DataFrame:
 
 def country_sides(store: Store, iso2: str) -> dict[str, pd.DataFrame]:
     """Both sides of a state: where it reaches abroad (``cross_border_reach``, one row per host state) and,
-    per origin state, what other states did on its soil (the rows of ``origin_host_flows`` whose host it is;
+    per origin state, what other states did on its soil (``origin_host_flows`` with that host;
     incidents by a state at home are in neither, as in both queries)."""
     abroad = run_query(store, "cross_border_reach", {"origin": iso2})
-    flows = run_query(store, "origin_host_flows")
-    on_soil = flows[flows.host == iso2].drop(columns=["host", "host_name", "host_region"]).reset_index(drop=True)
+    flows = run_query(store, "origin_host_flows", {"host": iso2})
+    on_soil = flows.drop(columns=["host", "host_name", "host_region"])
     return {"abroad": abroad, "on its soil": on_soil}
 
 

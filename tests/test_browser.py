@@ -8,7 +8,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -193,6 +193,57 @@ def test_entity_pages_from_the_search_and_a_table_link(served_app, tmp_path):
     assert "United States abroad" in soil
     unexpected = [e for e in errors if not any(p in e for p in STREAMLIT_PAGE_PROBE)]
     assert unexpected == [], unexpected
+    assert remote == [], remote
+
+
+def test_reach_map_for_a_state_by_name_and_a_span_of_years(served_app, tmp_path):
+    """The Reach page draws its world map and three charts offline (the boundaries inline, nothing fetched),
+    takes a state by its name and a span of years from its slider, and keeps both in the URL; no console
+    error, no request beyond 127.0.0.1. Screenshots: ``app-reach.png``, ``app-reach-turkiye-2018-2019.png``."""
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
+    remote, errors = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1800})
+        context.route("**/*", _local_only(remote))
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.goto(served_app, wait_until="networkidle")
+        page.get_by_text("AccountabilityAction").first.wait_for(timeout=60_000)
+        _nav(page, "Reach")
+        page.get_by_text("every state: 42 incidents in 35 flows").wait_for(timeout=60_000)
+        charts = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
+        charts.nth(3).wait_for(timeout=60_000)  # the map and the three charts are drawn
+        _idle(page)
+        page.screenshot(path=str(shots / "app-reach.png"), full_page=True)
+
+        state = page.get_by_label("State (a name", exact=False)
+        state.fill("Turkey")
+        state.press("Enter")
+        _idle(page)
+        page.get_by_text("Türkiye: 8 incidents in 7 flows").wait_for(timeout=60_000)
+        assert parse_qs(urlparse(page.url).query) == {"state": ["TR"]}
+        # the years slider runs 2006-2025 (the sample's first and last year): 2018-2019 by its keys
+        low, high = page.get_by_role("slider").nth(0), page.get_by_role("slider").nth(1)
+        low.focus()
+        for _ in range(12):
+            low.press("ArrowRight")
+        high.focus()
+        for _ in range(6):
+            high.press("ArrowLeft")
+        page.get_by_text("Türkiye: 3 incidents in 3 flows, 2018–2019").wait_for(timeout=60_000)
+        _idle(page)
+        assert parse_qs(urlparse(page.url).query) == {"state": ["TR"], "year_from": ["2018"], "year_to": ["2019"]}
+        charts.nth(3).wait_for(timeout=60_000)
+        body = page.inner_text("body")
+        page.screenshot(path=str(shots / "app-reach-turkiye-2018-2019.png"), full_page=True)
+        browser.close()
+    assert "Drawn as a point only" not in body  # MD, IR, SA and TR all have a 1:110m polygon
+    assert errors == [], errors
     assert remote == [], remote
 
 
@@ -410,7 +461,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             check_frames(page, f"analyses/{name}")
         page.screenshot(path=str(shots / "payloads-analyses.png"), full_page=True)
 
-        for title in ("Companies", "Host states"):
+        for title in ("Companies", "Host states", "Reach"):
             _nav(page, title)
             _idle(page)
             check_frames(page, title.lower())

@@ -112,7 +112,7 @@ def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
         at.button[0].click().run()
         assert not at.error, (name, at.error[0].value)
         out[f"page analyses {name}"] = _page_text(at)
-    for page in ("companies", "host_states"):
+    for page in ("companies", "host_states", "reach"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception and not at.error, page
         out[f"page {page}"] = _page_text(at)

@@ -114,3 +114,57 @@ def test_order_by_treats_nulls_alike_on_both_backends():
     a = normalise(q, pd.DataFrame({"month": [3.0, float("nan"), 1.0], "n": [1, 2, 3]}))
     b = normalise(q, pd.DataFrame({"month": [3, None, 1], "n": [1, 2, 3]}))
     assert list(a.n) == list(b.n) == [3, 1, 2]
+
+
+# The Reach map's filters (issue 12): year span, tactic, attribution, one origin or one host, counted by
+# hand from data/sample/cases.jsonl (one line per incident: id, year, origin, attribution, host, tactics).
+
+def _flows(store, **params) -> list[tuple]:
+    got = run_query(store, "origin_host_flows", params)
+    return list(zip(got.origin, got.host, got.incidents, got.documented, got.suspected, got.physical_incidents,
+                    got.first_year, got.last_year))
+
+
+def test_origin_host_flows_of_one_origin(sample_store):
+    # SA abroad: ref-0005 US 2015 (surveillance, digital_attack), ref-0013 GB 2018 (spyware, assault),
+    # ref-0016 CA 2018 (spyware, family_intimidation), ref-0019 CA 2018 suspected (assassination...),
+    # ref-0020 TR 2018 (assassination); every one documented but ref-0019.
+    assert _flows(sample_store, origin="SA") == [
+        ("SA", "CA", 2, 1, 1, 1, 2018, 2018), ("SA", "GB", 1, 1, 0, 1, 2018, 2018),
+        ("SA", "TR", 1, 1, 0, 1, 2018, 2018), ("SA", "US", 1, 1, 0, 0, 2015, 2015)]
+    assert _flows(sample_store, origin="SA", attribution="documented")[0] == ("SA", "CA", 1, 1, 0, 0, 2018, 2018)
+
+
+def test_origin_host_flows_on_one_hosts_soil(sample_store):
+    # TH: ref-0007 CN 2015 and ref-0055 CN 2025 (documented), ref-0023 VN 2019 and ref-0044 VN 2023
+    # (suspected), ref-0021 BH 2018 (documented), ref-0054 KH 2025 (suspected).
+    assert _flows(sample_store, host="TH") == [
+        ("CN", "TH", 2, 2, 0, 2, 2015, 2025), ("VN", "TH", 2, 0, 2, 2, 2019, 2023),
+        ("BH", "TH", 1, 1, 0, 1, 2018, 2018), ("KH", "TH", 1, 0, 1, 1, 2025, 2025)]
+    assert _flows(sample_store, host="TH", year_from=2019, year_to=2023) == [("VN", "TH", 2, 0, 2, 2, 2019, 2023)]
+    assert [f[:3] for f in _flows(sample_store, host="TH", attribution="documented")] == [("CN", "TH", 2), ("BH", "TH", 1)]
+
+
+def test_origin_host_flows_of_one_tactic(sample_store):
+    # spyware: ref-0013 SA->GB 2018, ref-0016 SA->CA 2018, ref-0034 EG->TR 2021, ref-0035 RW->US 2021
+    assert _flows(sample_store, tactic="spyware") == [
+        ("EG", "TR", 1, 1, 0, 0, 2021, 2021), ("RW", "US", 1, 1, 0, 0, 2021, 2021),
+        ("SA", "CA", 1, 1, 0, 0, 2018, 2018), ("SA", "GB", 1, 1, 0, 1, 2018, 2018)]
+    # surveillance in the US from 2016: ref-0008 CN 2016, ref-0041 CN 2022, ref-0028 IR 2020 (ref-0005 is 2015)
+    assert _flows(sample_store, host="US", tactic="surveillance", year_from=2016) == [
+        ("CN", "US", 2, 2, 0, 0, 2016, 2022), ("IR", "US", 1, 1, 0, 1, 2020, 2020)]
+    assert _flows(sample_store, tactic="no_such_tactic") == []
+
+
+def test_cross_border_reach_by_tactic_and_years(sample_store):
+    # CN abroad with surveillance: ref-0008 US 2016, ref-0041 US 2022, ref-0042 IE 2022, ref-0043 NL 2022;
+    # the tactics column lists every tactic of those incidents.
+    got = records(run_query(sample_store, "cross_border_reach", {"origin": "CN", "tactic": "surveillance"}))
+    assert [(r["host"], r["incidents"], r["tactics"], r["first_year"], r["last_year"]) for r in got] == [
+        ("US", 2, ["coercion_by_proxy", "family_intimidation", "surveillance", "threats"], 2016, 2022),
+        ("IE", 1, ["coercion_by_proxy", "surveillance"], 2022, 2022),
+        ("NL", 1, ["coercion_by_proxy", "surveillance", "threats"], 2022, 2022)]
+    # CN 2020-2025: ref-0041 US, ref-0042 IE, ref-0043 NL (2022), ref-0055 TH (2025, deportation, detention)
+    got = run_query(sample_store, "cross_border_reach", {"origin": "CN", "year_from": 2020, "year_to": 2025})
+    assert list(zip(got.host, got.incidents, got.physical_incidents, got.first_year)) == [
+        ("IE", 1, 0, 2022), ("NL", 1, 0, 2022), ("TH", 1, 1, 2025), ("US", 1, 0, 2022)]

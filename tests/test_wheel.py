@@ -39,6 +39,25 @@ print(shown)
 """
 
 
+# The Reach map from the installed package: its boundaries (the wheel's 110m file, 177 features) inline in
+# the chart the page draws, its centroids from the wheel's 50m file.
+MAP_CHECK = """
+import json
+from importlib.resources import files
+from streamlit.testing.v1 import AppTest
+
+import graph.world
+
+assert "site-packages" in graph.world.__file__, graph.world.__file__
+at = AppTest.from_file(str(files("app_pages") / "main.py"), default_timeout=120).run()
+at.switch_page(str(files("app_pages") / "reach.py")).run()
+assert not at.exception and not at.error, (at.exception, at.error)
+spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the map, then the three charts
+world = spec["datasets"][spec["data"]["name"]]
+print(len(world["objects"]["countries"]["geometries"]), len(graph.world.centroids()), graph.world.centroids()["HK"])
+"""
+
+
 def _run(cmd: list[str], cwd: Path, env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{cmd}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
@@ -67,7 +86,9 @@ def test_wheel_holds_code_queries_data_and_app(installed):
     for needed in ("graph/schema.yaml", "graph/data/resolution.yaml", "graph/data/company_aliases.yaml",
                    "graph/neo4j_server.py", "ingest/external/sii.py", "queries/cross_border_reach.cypher",
                    "queries/internal/company_names.cypher",
-                   "app_pages/main.py", "app_pages/explore.py"):
+                   "app_pages/main.py", "app_pages/explore.py", "app_pages/reach.py", "graph/world.py",
+                   "graph/data/world/countries-110m.json", "graph/data/world/countries-50m.json",
+                   "graph/data/world/LICENSE-world-atlas"):
         assert needed in names, needed
 
 
@@ -89,6 +110,12 @@ def test_installed_app_pages_render(installed):
     bin_dir, work, env, _ = installed
     out = _run([str(bin_dir / "python"), "-c", APP_PAGES_CHECK], work, env).stdout
     assert "Explore" in out
+
+
+def test_installed_reach_map_renders_from_the_packaged_boundaries(installed):
+    bin_dir, work, env, _ = installed
+    out = _run([str(bin_dir / "python"), "-c", MAP_CHECK], work, env).stdout
+    assert out.split()[-4:] == ["177", "236", "(114.14,", "22.439)"], out
 
 
 def test_installed_tnr_app_serves(installed):
