@@ -68,6 +68,22 @@ def test_brokerage(fx):
     assert sampled.approximate.all() and set(sampled.sample_size) == {5}
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_sparse_sampled_betweenness_gives_networkx_figures(seed):
+    # The same pivots (NetworkX's draw for the seed) and the same rescaling: the figures of
+    # networkx.betweenness_centrality(g, k, seed), on random graphs with an isolated pair and a multigraph.
+    import networkx as nx
+
+    from graph.analysis.sampled_betweenness import sampled_betweenness_centrality
+
+    g = nx.gnm_random_graph(60, 120, seed=seed) if seed % 2 else nx.barabasi_albert_graph(80, 2, seed=seed)
+    g.add_edge("iso1", "iso2")
+    for k in (2, 7, 20):
+        want = nx.betweenness_centrality(g, k=k, seed=seed, normalized=True)
+        got = sampled_betweenness_centrality(g, k, seed, batch=3)
+        assert got == pytest.approx(want, abs=1e-12, nan_ok=True)
+
+
 def test_sampled_betweenness_is_the_mean_of_its_batches_with_their_standard_error():
     # A path a-b-c-d-e (exact: b lies on the shortest paths a-c, a-d, a-e: 3 / C(4, 2) = 0.5; c on 4 -> 4/6).
     # Ten pivots in five batches of two: the estimate is the mean of the five seeded two-pivot estimates
