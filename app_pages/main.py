@@ -18,6 +18,7 @@ PAGES = [
     ("companies.py", "Companies"),
     ("host_states.py", "Host states"),
     ("entity.py", "Entity"),
+    ("console.py", "Console"),
 ]
 
 

@@ -140,6 +140,8 @@ def check(text: str, params: dict[str, Any] | None = None) -> Checked:
     if any(t.text == ";" for t in code):
         raise ConsoleRefused("statements")
     for i, t in enumerate(code):
+        if t.text == "=~":
+            raise ConsoleRefused("regex")
         if t.kind == "word":
             _check_word(code, i, r)
         elif t.kind == "name" and i + 1 < len(code) and code[i + 1].text == "(":
@@ -241,7 +243,8 @@ def run_console(store: Store, text: str, params: dict[str, Any] | None = None, l
 
     Nodes come back as ``Label:key``, relationships as ``Label:key -[TYPE]-> Label:key`` and paths as the chain
     of both; ``df.attrs["graph"]`` holds the nodes and relationships as a NetworkX graph (graph/view.py draws it)
-    when any came back, ``df.attrs["truncated"]`` says so when the row limit cut the result.
+    when any came back, ``df.attrs["node_columns"]`` names the columns that hold nodes only, and
+    ``df.attrs["truncated"]`` says so when the row limit cut the result.
     """
     if limit < 1 or timeout <= 0:
         raise ConsoleRefused("size", "the row limit and the timeout must be positive")
@@ -266,6 +269,11 @@ def run_console(store: Store, text: str, params: dict[str, Any] | None = None, l
         df.attrs["truncated"] = f"the first {limit} rows; the query returns more"
     if found.graph.number_of_nodes():
         df.attrs["graph"] = found.graph
+    node_columns = [c for j, c in enumerate(columns)
+                    if values and all(isinstance(row[j], _Node) or row[j] is None for row in values)
+                    and any(isinstance(row[j], _Node) for row in values)]
+    if node_columns:
+        df.attrs["node_columns"] = node_columns  # columns of Label:key only (the app links them to entity pages)
     return df
 
 
