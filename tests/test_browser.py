@@ -8,7 +8,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import pytest
 
@@ -62,8 +62,13 @@ def served_app(sample_cli, tmp_path):
         yield url
 
 
+CONSOLE_QUERY = ("MATCH (i:Incident)-[r:PERPETRATED_BY]->(c:Country {iso2: $origin}) "
+                 "RETURN i.id AS incident, i, r, c ORDER BY incident")
+
+
 def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
-    """Every page renders (the Explore page draws GainJet's ego network, the Host states page its four charts)
+    """Every page renders (the Explore page draws GainJet's ego network, the Host states page its four charts,
+    the Console a query opened from its URL)
     and no request leaves the machine.
 
     Screenshots of each page go to ``$TNR_SCREENSHOTS`` (a folder) as ``app-<page>.png``, else to tmp_path.
@@ -108,6 +113,15 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
             timeout=60_000)  # the four charts are drawn
         _idle(page)
         page.screenshot(path=str(shots / "app-host-states.png"), full_page=True)
+
+        # The console's state is its URL: Rwanda's four incidents (data/sample/cases.jsonl), drawn as a graph.
+        page.goto(served_app + "/console?" + urlencode({"q": CONSOLE_QUERY, "params": '{"origin": "RW"}'}),
+                  wait_until="networkidle")
+        page.get_by_text("5 nodes and 4 relationships came back").first.wait_for(timeout=60_000)
+        page.get_by_text("4 rows").first.wait_for(timeout=60_000)
+        drawn = page.frame_locator("iframe").first
+        drawn.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
+        page.screenshot(path=str(shots / "app-console.png"), full_page=True)
 
         page.goto(served_app + "/explore", wait_until="networkidle")
         search = page.get_by_label("Find an entity", exact=False)
