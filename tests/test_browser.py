@@ -352,8 +352,9 @@ def _touch_every_node_and_edge(page, seen: list) -> int:
 
 
 def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path):
-    """The payload graph through every page, every query, every analysis and the Explore graph of every
-    entity that carries a payload, hovering and clicking each node and edge: no payload runs, none becomes
+    """The payload graph through every page, every query, every analysis, the Explore graph of every
+    entity that carries a payload and the Console's graph of the payload incidents, hovering and clicking each
+    node and edge: no payload runs, none becomes
     an element or attribute, no console error, no request leaves 127.0.0.1. Screenshots: ``$TNR_SCREENSHOTS``
     or tmp_path, ``payloads-<page>.png``."""
     import json
@@ -366,7 +367,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
 
     payloads = json.loads((PAYLOADS / "payloads.json").read_text(encoding="utf-8"))
     shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
-    remote, pwned, errors, markup, tooltips = [], [], [], [], []
+    remote, pwned, errors, markup, tooltips, console_tips = [], [], [], [], [], []
 
     def check_frames(page, where: str) -> None:
         """Look at every frame; if Streamlit replaces one meanwhile (a rerun), wait and look again."""
@@ -446,12 +447,24 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
         # the caption names the last entity, its markdown image syntax shown as text (and a word joiner in "://")
         captions = " ".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
         page.screenshot(path=str(shots / "payloads-explore.png"), full_page=True)
+
+        _nav(page, "Console")  # the payload incidents and their neighbours, as a table and a graph
+        page.get_by_label("Cypher").fill("MATCH (n:Incident)-[r]-(m) RETURN n, r, m, n.summary AS summary, "
+                                         "m.name AS name ORDER BY n.id, name LIMIT 20")
+        page.get_by_role("button", name="Run").first.click()
+        page.get_by_text("relationships came back").first.wait_for(timeout=60_000)
+        _idle(page)
+        check_frames(page, "console")
+        console_touched = _touch_every_node_and_edge(page, console_tips)
+        check_frames(page, "console after hovering")
+        page.screenshot(path=str(shots / "payloads-console.png"), full_page=True)
         browser.close()
 
     shown = [t for _, t in tooltips if t and t["visible"]]
     (shots / "payloads-summary.json").write_text(json.dumps({
         "payloads": len(payloads), "queries": len(load_library()), "analyses": len(ANALYSES),
-        "graph_items_hovered_and_clicked": touched, "tooltips_shown": len(shown), "script_runs": pwned,
+        "graph_items_hovered_and_clicked": touched, "tooltips_shown": len(shown), "console_graph_items": console_touched,
+        "script_runs": pwned,
         "markup_from_data": markup, "console_errors": errors, "remote_requests": remote}, indent=1))
     assert pwned == [], pwned
     assert markup == [], sorted({m for _, _, m in markup})[:20]
@@ -459,6 +472,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
     assert remote == [], remote[:10]
     assert f"Agency {payloads['md_image']}" in captions.replace("\u2060", ""), captions
     assert all(t["children"] == 0 for t in shown), "a tooltip holds elements"
+    assert console_touched >= 20 and all(t["children"] == 0 for _, t in console_tips if t and t["visible"])
     titles = {p["title"] for p, t in tooltips if t and t["visible"] and t["text"] == p["title"]}
     assert f"Incident: ref-{payloads['img']}".replace("href", "h\u2060ref") in titles
     assert touched >= 40 and len(shown) >= touched * 0.8, (touched, len(shown))
