@@ -223,21 +223,21 @@ class EmbeddedStore(Store):
     def bounded_rows(self, cypher, params, max_rows, timeout):
         if self.write:
             raise StoreError(f"{self.path} is open for writing; console queries need a read-only store")
-        self._conn.set_query_timeout(max(1, int(timeout * 1000)))
+        self._conn.set_query_timeout(max(1, int(timeout * 1000)))  # also while the rows are read: they may stream
+        res = None
         try:
             res = self._conn.execute(cypher, params or {})
+            columns, rows = res.get_column_names(), []
+            while len(rows) < max_rows and res.has_next():
+                rows.append(res.get_next())
         except RuntimeError as e:
             if str(e).strip() == "Interrupted.":
                 raise QueryTimedOut(f"the query ran longer than {timeout:g} s") from None
             raise StoreError(f"query failed on {self.path}: {e}") from None
         finally:
+            if res is not None:
+                res.close()
             self._conn.set_query_timeout(0)
-        try:
-            columns, rows = res.get_column_names(), []
-            while len(rows) < max_rows and res.has_next():
-                rows.append(res.get_next())
-        finally:
-            res.close()
         return columns, rows
 
     # writes ------------------------------------------------------------------------------------
