@@ -55,6 +55,7 @@ class Rules:
     functions: frozenset[str]
     engine_keywords: frozenset[str]
     query_chars: int
+    nesting: int
     range_items: int
 
 
@@ -63,7 +64,7 @@ def rules() -> Rules:
     d = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     return Rules(d["reasons"], d["refused"], frozenset(d["keywords"]), frozenset(d["names"]),
                  frozenset(f.lower() for f in d["functions"]), frozenset(d["engine_keywords"]),
-                 int(d["limits"]["query_chars"]), int(d["limits"]["range_items"]))
+                 int(d["limits"]["query_chars"]), int(d["limits"]["nesting"]), int(d["limits"]["range_items"]))
 
 
 class ConsoleRefused(QueryError):
@@ -139,7 +140,14 @@ def check(text: str, params: dict[str, Any] | None = None) -> Checked:
         raise ConsoleRefused("empty")
     if any(t.text == ";" for t in code):
         raise ConsoleRefused("statements")
+    depth = 0
     for i, t in enumerate(code):
+        if t.text in ("(", "[", "{"):
+            depth += 1
+            if depth > r.nesting:
+                raise ConsoleRefused("size", f"brackets nested deeper than {r.nesting} at character {t.at + 1}")
+        elif t.text in (")", "]", "}"):
+            depth -= 1
         if t.text == "=~":
             raise ConsoleRefused("regex")
         if t.kind == "word":
