@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from graph.queries import QueryError
-from graph.store.base import QueryTimedOut, Store, StoreError
+from graph.store.base import QueryFailed, QueryTimedOut, Store, StoreError
 
 RULES_FILE = files("graph") / "data" / "console_rules.yaml"
 DEFAULT_ROWS = 1000
@@ -267,8 +267,8 @@ def run_console(store: Store, text: str, params: dict[str, Any] | None = None, l
         columns, rows = store.bounded_rows(q.text, q.params, limit + 1, timeout)
     except QueryTimedOut:
         raise ConsoleRefused("timeout", f"{timeout:g}") from None
-    except StoreError as e:
-        raise ConsoleRefused("engine", str(e).splitlines()[0][:500]) from None
+    except QueryFailed as e:  # any other StoreError (unreachable, an ingest under way) stays what it is
+        raise ConsoleRefused("engine", " ".join(str(e).split())[:500]) from None
     found = _Found(store)
     values = [[found.value(v) for v in row] for row in rows[:limit]]
     found.add_edges()

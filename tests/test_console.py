@@ -156,6 +156,22 @@ def test_neo4j_explain_tells_the_query_type(neo4j_server):
         assert graph_hash(store) == before  # EXPLAIN plans, never runs
 
 
+@pytest.mark.neo4j
+def test_the_console_during_a_neo4j_ingest_says_so_and_is_no_refusal(neo4j_server):
+    from tests.test_ingest_marker import _hold
+
+    ensure_neo4j_sample(neo4j_server)
+    holder = _hold(neo4j_server, 8)  # a writer holds the "ingest in progress" marker
+    try:
+        with neo4j_store(neo4j_server) as store, pytest.raises(StoreError) as e:
+            run_console(store, "MATCH (c:Country) RETURN count(c) AS n")
+        assert "an ingest is in progress since" in str(e.value) and "try again" in str(e.value)
+    finally:
+        assert holder.wait(timeout=60) == 0
+    with neo4j_store(neo4j_server) as store:
+        assert run_console(store, "MATCH (i:Incident) RETURN count(i) AS n").iloc[0]["n"] == 42
+
+
 def test_the_rules_are_documented():
     doc = (ROOT / "docs" / "console.md").read_text(encoding="utf-8")
     r = rules()

@@ -20,6 +20,11 @@ class QueryTimedOut(StoreError):
     """A read stopped at its time limit (:meth:`Store.bounded_rows`)."""
 
 
+class QueryFailed(StoreError):
+    """The engine refused the query text itself (syntax, unknown function, a write in a read transaction): the
+    store is fine (:meth:`Store.bounded_rows`)."""
+
+
 class Store(ABC):
     backend: str = "?"
     write_rows = 20_000  # rows per upsert call an ingest makes (graph/store/neo4j.py splits them further)
@@ -35,7 +40,8 @@ class Store(ABC):
     def bounded_rows(self, cypher: str, params: dict[str, Any], max_rows: int,
                      timeout: float) -> tuple[list[str], list[list[Any]]]:
         """Run a read query as the engine returns it (nodes, relationships, paths as the driver gives them), at most
-        ``max_rows`` rows, stopped after ``timeout`` seconds (:class:`QueryTimedOut`): the console's reads
+        ``max_rows`` rows, stopped after ``timeout`` seconds (:class:`QueryTimedOut`); a query the engine refuses
+        raises :class:`QueryFailed`, any other fault the store's own :class:`StoreError`. The console's reads
         (graph/console.py)."""
         raise StoreError(f"the {self.backend} store cannot run console queries")
 

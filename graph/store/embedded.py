@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from graph.private_files import private_dir, private_umask, tighten
 from graph.schema import ARROW_TYPES, Prop, Schema, ladybug_ddl
-from graph.store.base import QueryTimedOut, Store, StoreError
+from graph.store.base import QueryFailed, QueryTimedOut, Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
 from graph.store.storage_errors import explain
 from graph.store.upsert import merge_value
@@ -233,7 +233,7 @@ class EmbeddedStore(Store):
         except RuntimeError as e:
             if str(e).strip() == "Interrupted.":
                 raise QueryTimedOut(f"the query ran longer than {timeout:g} s") from None
-            raise StoreError(f"query failed on {self.path}: {e}") from None
+            raise QueryFailed(f"{e}".strip()) from None
         finally:
             if res is not None:
                 res.close()
