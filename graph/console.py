@@ -161,7 +161,9 @@ def _check_word(code: list[Token], i: int, r: Rules) -> None:
     word = code[i].text.upper()
     prev = code[i - 1].text if i else ""
     after = code[i + 1].text if i + 1 < len(code) else ""
-    if word in r.refused and prev != ".":  # after a dot: a property key (`n.delete`) or part of a function's name
+    # Right after a dot, a refused word is a property key (`n.delete`) or part of a function's name.
+    key = prev == "." and code[i].at == code[i - 1].at + 1
+    if word in r.refused and not key:
         raise ConsoleRefused(r.refused[word], word)
     if after == "(" and not (word in r.keywords and prev != "."):
         _check_function(code, i, r)  # a function name, namespaced (apoc.load.json) or not
