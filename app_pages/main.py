@@ -19,6 +19,7 @@ PAGES = [
     ("host_states.py", "Host states"),
     ("reach.py", "Reach"),
     ("entity.py", "Entity"),
+    ("console.py", "Console"),
 ]
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph import output
+from graph.console import DEFAULT_ROWS, DEFAULT_TIMEOUT
 from graph.queries import QueryError, bind, get_query, load_library, parse_cli_params, run_query
 from graph.safe_text import terminal
 from graph.schema import ladybug_ddl, load_schema, neo4j_constraints, schema_markdown
@@ -188,14 +189,41 @@ def _run_named(param: list[str], check, run, name: str, db: Path | None, backend
 
 @app.command()
 def query(
-    name: str = typer.Argument(..., help="Query name (see `tnr queries`)."),
-    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE, repeatable."),
+    name: str | None = typer.Argument(None, help="Query name (see `tnr queries`); or give --cypher instead."),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE, repeatable (with --cypher a VALUE "
+                                                               "that parses as JSON is that value, else text)."),
+    cypher: str | None = typer.Option(None, "--cypher", help="Read-only Cypher of your own, checked by the console's "
+                                                             "rules (docs/console.md) before it runs."),
+    limit: int = typer.Option(DEFAULT_ROWS, "--limit", help="With --cypher: at most this many rows."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="With --cypher: stop the query after this many "
+                                                                     "seconds."),
     db: Path | None = DbOpt,
     backend: str | None = BackendOpt,
     fmt: str = FormatOpt,
 ):
-    """Run a named query from queries/."""
-    _emit(_run_named(param, lambda p: bind(get_query(name), p), run_query, name, db, backend), fmt, name)
+    """Run a named query from queries/, or with --cypher a read-only query of your own (the console)."""
+    if (name is None) == (cypher is None):
+        _fail("give a query NAME or --cypher TEXT (one of them)")
+    if name is not None:
+        _emit(_run_named(param, lambda p: bind(get_query(name), p), run_query, name, db, backend), fmt, name)
+        return
+    from graph.console import check, console_params, run_console
+
+    try:
+        params = console_params(parse_cli_params(param))
+        check(cypher, params)  # refused before any store is opened
+    except QueryError as e:
+        _fail(str(e))
+    store = _store(db, backend)
+    try:
+        df = run_console(store, cypher, params, limit, timeout)
+    except (QueryError, StoreError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    if "truncated" in df.attrs:
+        console.print(terminal(f"truncated: {df.attrs['truncated']}"))
+    _emit(df, fmt, "console")
 
 
 @app.command()

@@ -8,7 +8,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -62,8 +62,13 @@ def served_app(sample_cli, tmp_path):
         yield url
 
 
+CONSOLE_QUERY = ("MATCH (i:Incident)-[r:PERPETRATED_BY]->(c:Country {iso2: $origin}) "
+                 "RETURN i.id AS incident, i, r, c ORDER BY incident")
+
+
 def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
-    """Every page renders (the Explore page draws GainJet's ego network, the Host states page its four charts)
+    """Every page renders (the Explore page draws GainJet's ego network, the Host states page its four charts,
+    the Console a query opened from its URL)
     and no request leaves the machine.
 
     Screenshots of each page go to ``$TNR_SCREENSHOTS`` (a folder) as ``app-<page>.png``, else to tmp_path.
@@ -108,6 +113,15 @@ def test_app_renders_the_sample_and_stays_local(served_app, tmp_path):
             timeout=60_000)  # the four charts are drawn
         _idle(page)
         page.screenshot(path=str(shots / "app-host-states.png"), full_page=True)
+
+        # The console's state is its URL: Rwanda's four incidents (data/sample/cases.jsonl), drawn as a graph.
+        page.goto(served_app + "/console?" + urlencode({"q": CONSOLE_QUERY, "params": '{"origin": "RW"}'}),
+                  wait_until="networkidle")
+        page.get_by_text("5 nodes and 4 relationships came back").first.wait_for(timeout=60_000)
+        page.get_by_text("4 rows").first.wait_for(timeout=60_000)
+        drawn = page.frame_locator("iframe").first
+        drawn.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
+        page.screenshot(path=str(shots / "app-console.png"), full_page=True)
 
         page.goto(served_app + "/explore", wait_until="networkidle")
         search = page.get_by_label("Find an entity", exact=False)
@@ -389,8 +403,9 @@ def _touch_every_node_and_edge(page, seen: list) -> int:
 
 
 def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path):
-    """The payload graph through every page, every query, every analysis and the Explore graph of every
-    entity that carries a payload, hovering and clicking each node and edge: no payload runs, none becomes
+    """The payload graph through every page, every query, every analysis, the Explore graph of every
+    entity that carries a payload and the Console's graph of the payload incidents, hovering and clicking each
+    node and edge: no payload runs, none becomes
     an element or attribute, no console error, no request leaves 127.0.0.1. Screenshots: ``$TNR_SCREENSHOTS``
     or tmp_path, ``payloads-<page>.png``."""
     import json
@@ -403,7 +418,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
 
     payloads = json.loads((PAYLOADS / "payloads.json").read_text(encoding="utf-8"))
     shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
-    remote, pwned, errors, markup, tooltips = [], [], [], [], []
+    remote, pwned, errors, markup, tooltips, console_tips = [], [], [], [], [], []
 
     def check_frames(page, where: str) -> None:
         """Look at every frame; if Streamlit replaces one meanwhile (a rerun), wait and look again."""
@@ -483,12 +498,24 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
         # the caption names the last entity, its markdown image syntax shown as text (and a word joiner in "://")
         captions = " ".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
         page.screenshot(path=str(shots / "payloads-explore.png"), full_page=True)
+
+        _nav(page, "Console")  # the payload incidents and their neighbours, as a table and a graph
+        page.get_by_label("Cypher").fill("MATCH (n:Incident)-[r]-(m) RETURN n, r, m, n.summary AS summary, "
+                                         "m.name AS name ORDER BY n.id, name LIMIT 20")
+        page.get_by_role("button", name="Run").first.click()
+        page.get_by_text("relationships came back").first.wait_for(timeout=60_000)
+        _idle(page)
+        check_frames(page, "console")
+        console_touched = _touch_every_node_and_edge(page, console_tips)
+        check_frames(page, "console after hovering")
+        page.screenshot(path=str(shots / "payloads-console.png"), full_page=True)
         browser.close()
 
     shown = [t for _, t in tooltips if t and t["visible"]]
     (shots / "payloads-summary.json").write_text(json.dumps({
         "payloads": len(payloads), "queries": len(load_library()), "analyses": len(ANALYSES),
-        "graph_items_hovered_and_clicked": touched, "tooltips_shown": len(shown), "script_runs": pwned,
+        "graph_items_hovered_and_clicked": touched, "tooltips_shown": len(shown), "console_graph_items": console_touched,
+        "script_runs": pwned,
         "markup_from_data": markup, "console_errors": errors, "remote_requests": remote}, indent=1))
     assert pwned == [], pwned
     assert markup == [], sorted({m for _, _, m in markup})[:20]
@@ -496,6 +523,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
     assert remote == [], remote[:10]
     assert f"Agency {payloads['md_image']}" in captions.replace("\u2060", ""), captions
     assert all(t["children"] == 0 for t in shown), "a tooltip holds elements"
+    assert console_touched >= 20 and all(t["children"] == 0 for _, t in console_tips if t and t["visible"])
     titles = {p["title"] for p, t in tooltips if t and t["visible"] and t["text"] == p["title"]}
     assert f"Incident: ref-{payloads['img']}".replace("href", "h\u2060ref") in titles
     assert touched >= 40 and len(shown) >= touched * 0.8, (touched, len(shown))

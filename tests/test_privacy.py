@@ -116,6 +116,15 @@ def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception and not at.error, page
         out[f"page {page}"] = _page_text(at)
+    # the console asked for every person with the incidents and all else around them, nodes drawn as a graph
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/console.py").run()
+    at.text_area(key="console-q").set_value("MATCH (p:Person) OPTIONAL MATCH (p)-[r]-(x) RETURN p.name AS name, "
+                                           "p, r, x, x.summary AS summary, x.name AS other ORDER BY name")
+    at.button[0].click().run()
+    assert not at.exception and not at.error, at.error and at.error[0].value
+    assert at.dataframe and len(at.dataframe[0].value), "the console found no person"
+    out["page console"] = _page_text(at)
     # every incident, the private persons (found by pseudonym) and the company named after one, at depth 2
     for q in ("px-001", "px-002", "px-003", "px-004", "px-005", "bx-001", "private person", "trading"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()

@@ -16,6 +16,15 @@ class StoreError(RuntimeError):
     """A store problem with a message fit for a user (no traceback needed)."""
 
 
+class QueryTimedOut(StoreError):
+    """A read stopped at its time limit (:meth:`Store.bounded_rows`)."""
+
+
+class QueryFailed(StoreError):
+    """The engine refused the query text itself (syntax, unknown function, a write in a read transaction): the
+    store is fine (:meth:`Store.bounded_rows`)."""
+
+
 class Store(ABC):
     backend: str = "?"
     write_rows = 20_000  # rows per upsert call an ingest makes (graph/store/neo4j.py splits them further)
@@ -27,6 +36,14 @@ class Store(ABC):
     @abstractmethod
     def rows(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
         """Run a read query; return column names and rows of plain Python values."""
+
+    def bounded_rows(self, cypher: str, params: dict[str, Any], max_rows: int,
+                     timeout: float) -> tuple[list[str], list[list[Any]]]:
+        """Run a read query as the engine returns it (nodes, relationships, paths as the driver gives them), at most
+        ``max_rows`` rows, stopped after ``timeout`` seconds (:class:`QueryTimedOut`); a query the engine refuses
+        raises :class:`QueryFailed`, any other fault the store's own :class:`StoreError`. The console's reads
+        (graph/console.py)."""
+        raise StoreError(f"the {self.backend} store cannot run console queries")
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         columns, rows = self.rows(cypher, params)

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from graph.private_files import private_dir, private_umask, tighten
 from graph.schema import ARROW_TYPES, Prop, Schema, ladybug_ddl
-from graph.store.base import Store, StoreError
+from graph.store.base import QueryFailed, QueryTimedOut, Store, StoreError
 from graph.store.locking import DatabaseBusy, DbLock, IngestInProgress
 from graph.store.storage_errors import explain
 from graph.store.upsert import merge_value
@@ -218,6 +218,26 @@ class EmbeddedStore(Store):
         columns = res.get_column_names()
         rows = [[_plain(v) for v in row] for row in res.get_all()]
         res.close()
+        return columns, rows
+
+    def bounded_rows(self, cypher, params, max_rows, timeout):
+        if self.write:
+            raise StoreError(f"{self.path} is open for writing; console queries need a read-only store")
+        self._conn.set_query_timeout(max(1, int(timeout * 1000)))  # also while the rows are read: they may stream
+        res = None
+        try:
+            res = self._conn.execute(cypher, params or {})
+            columns, rows = res.get_column_names(), []
+            while len(rows) < max_rows and res.has_next():
+                rows.append(res.get_next())
+        except RuntimeError as e:
+            if str(e).strip() == "Interrupted.":
+                raise QueryTimedOut(f"the query ran longer than {timeout:g} s") from None
+            raise QueryFailed(f"{e}".strip()) from None
+        finally:
+            if res is not None:
+                res.close()
+            self._conn.set_query_timeout(0)
         return columns, rows
 
     # writes ------------------------------------------------------------------------------------

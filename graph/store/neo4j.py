@@ -21,7 +21,7 @@ from neo4j import GraphDatabase, unit_of_work
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.schema import Schema, neo4j_constraints
-from graph.store.base import Store, StoreError
+from graph.store.base import QueryFailed, QueryTimedOut, Store, StoreError
 from graph.store.ingest_marker import CONSTRAINT, IngestClaim, Marker, check_unchanged
 from graph.store.upsert import set_clause
 from graph.uri import scrub, shown_uri
@@ -160,6 +160,44 @@ class Neo4jStore(Store):
         except StoreError:
             self._seen = None  # the caller may try again on this store: its next reads start afresh
             raise
+        except Exception as e:  # noqa: BLE001
+            raise self._error(e) from None
+
+    def query_type(self, cypher: str, params: dict[str, Any]) -> str:
+        """What Neo4j plans ``cypher`` to be, from ``EXPLAIN`` (nothing runs): r, rw, w or s (schema)."""
+        try:
+            with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
+                return s.run("EXPLAIN " + cypher, params or {}).consume().query_type
+        except ClientError as e:
+            raise QueryFailed(f"{e.code}: {e.message}") from None
+        except Exception as e:  # noqa: BLE001
+            raise self._error(e) from None
+
+    def bounded_rows(self, cypher, params, max_rows, timeout):
+        @unit_of_work(timeout=timeout)
+        def work(tx):
+            before = check_unchanged(tx, self._seen, self.shown_uri)  # no half-written graph, as in rows()
+            result = tx.run(cypher, params or {})
+            keys, rows = list(result.keys()), []
+            for record in result:
+                rows.append(list(record.values()))
+                if len(rows) >= max_rows:
+                    break
+            self._seen = check_unchanged(tx, before, self.shown_uri)
+            return keys, rows
+
+        try:
+            with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
+                return s.execute_read(work)
+        except StoreError:
+            self._seen = None
+            raise
+        except Neo4jError as e:
+            if "TransactionTimedOut" in (e.code or ""):
+                raise QueryTimedOut(f"the query ran longer than {timeout:g} s") from None
+            if isinstance(e, ClientError):
+                raise QueryFailed(f"{e.code}: {e.message}") from None
+            raise self._error(e) from None
         except Exception as e:  # noqa: BLE001
             raise self._error(e) from None
 
