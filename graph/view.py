@@ -131,6 +131,30 @@ def pyvis_html(g: nx.MultiDiGraph, height: int = 600, seed: int = LAYOUT_SEED) -
     return html.replace(_HOOK, _DRAWN, 1)
 
 
+def cap_caption(attrs: dict, depth: int, max_nodes: int, name: str) -> str:
+    """What an explorer graph shows, truthfully: "showing N of M nodes", and when the cap was reached, at
+    which hop it stopped the walk (so a depth-3 request cut at hop 2 does not claim three hops). Plain
+    text (the page passes it through safe_text.markdown: ``name`` is data).
+
+    >>> cap_caption({"nodes": 5, "found": 5, "reached": 1, "cut_hop": None}, 1, 100, "GainJet")
+    'Showing 5 of 5 nodes: everything within 1 hop of GainJet.'
+    >>> cap_caption({"nodes": 6, "found": 40, "reached": 2, "cut_hop": 2}, 3, 6, "Iran")
+    'Showing 6 of 40 nodes found: the cap of 6 was reached at hop 2 (of 3 asked), so hop 2 is partial (nodes taken in name order) and nothing beyond it was looked for.'
+    """
+    shown, found, reached, cut = attrs["nodes"], attrs["found"], attrs["reached"], attrs.get("cut_hop")
+    hops = lambda n: f"{n} hop" + ("s" if n != 1 else "")  # noqa: E731
+    if cut is not None:
+        return (f"Showing {shown} of {found} nodes found: the cap of {max_nodes} was reached at hop {cut} "
+                f"(of {depth} asked), so hop {cut} is partial (nodes taken in name order) and nothing beyond it "
+                "was looked for.")
+    text = f"Showing {shown} of {found} nodes: everything within {hops(reached)} of {name}"
+    if reached < depth:
+        text += f" (nothing farther within the {hops(depth)} asked)"
+    if found > shown:
+        text += f"; the cap of {max_nodes} left {found - shown} out of the expanded nodes' neighbours"
+    return text + "."
+
+
 def remote_urls(html: str) -> list[str]:
     """The ``src``/``href`` URLs of ``html`` that point at another host (there should be none).
 

@@ -68,8 +68,12 @@ def test_filters_keep_labels_types_years_and_documented_attribution():
         ("Incident:i1", "Country:RW", "PERPETRATED_BY")]
     only = apply_filter(g, EgoFilter(labels=frozenset({"Country", "Company"}), rel_types=frozenset({"SUPPLIED"})))
     assert sorted(only.edges(keys=True)) == [("Company:c", "Country:RW", "SUPPLIED")]
-    # the centre stays whatever the filter
-    assert "Incident:i1" in apply_filter(g, EgoFilter(labels=frozenset({"Country"})), keep=["Incident:i1"])
+    # the centre stays whatever the filter; a node reached only by a dropped edge goes with it
+    assert sorted(apply_filter(g, EgoFilter(labels=frozenset({"Incident"})), keep=["Country:RW"]).nodes) == [
+        "Country:RW", "Incident:i1", "Incident:i2"]
+    assert sorted(apply_filter(g, EgoFilter(labels=frozenset({"Company"})), keep=["Incident:i1"]).nodes) == [
+        "Incident:i1"]
+    assert sorted(apply_filter(g, EgoFilter(rel_types=frozenset({"SUPPLIED"}))).nodes) == ["Company:c", "Country:RW"]
     # the store walk follows a Transfer's relationships when TRANSFERS is kept and folding is on
     f = EgoFilter(rel_types=frozenset({"SUPPLIED", FOLDED}), fold_transfers=True)
     assert f.walked(("SUPPLIED", "SUPPLIER_OF", "TRANSFER_TO", "EXPORTED_FROM", "OCCURRED_IN")) == (

@@ -102,12 +102,17 @@ def fold_transfers(g: nx.MultiDiGraph, keep: Iterable[str] = ()) -> nx.MultiDiGr
 
 
 def apply_filter(g: nx.MultiDiGraph, f: EgoFilter, keep: Iterable[str] = ()) -> nx.MultiDiGraph:
-    """The nodes of ``g`` that ``f`` keeps (and those in ``keep``), with the edges it keeps between them."""
+    """The edges of ``g`` that ``f`` keeps between nodes it keeps, with their ends and the nodes in ``keep``:
+    a node that only a dropped edge reached goes with it."""
     keep = set(keep)
+    nodes = {n for n, d in g.nodes(data=True) if n in keep or f.keeps_node(d)}
     out = nx.MultiDiGraph()
-    out.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n in keep or f.keeps_node(d))
-    out.add_edges_from((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)
-                       if u in out and v in out and f.keeps_edge(d))
+    out.add_nodes_from((n, g.nodes[n]) for n in sorted(keep & set(g.nodes)))
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if u in nodes and v in nodes and f.keeps_edge(d):
+            out.add_node(u, **g.nodes[u])
+            out.add_node(v, **g.nodes[v])
+            out.add_edge(u, v, key=k, **d)
     return out
 
 
@@ -125,7 +130,7 @@ def _step(store: Store, frontier: list[str], rels: tuple[str, ...], f: EgoFilter
             for t in kept:
                 step.nodes[t]["year"] = years.get(t)
         step = fold_transfers(step, keep)
-    return apply_filter(step, f, keep)
+    return apply_filter(step, f, keep | set(frontier))
 
 
 def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
@@ -248,3 +253,37 @@ def ego_nodes(g: nx.MultiDiGraph) -> pd.DataFrame:
             for n, d in g.nodes(data=True)]
     df = pd.DataFrame(rows, columns=["node", "label", "name", "hop", "degree"])
     return df.sort_values(["hop", "node"], kind="stable").reset_index(drop=True)
+
+
+def explore_graph(store: Store, entity: str, depth: int = 1, max_nodes: int = 100, filters: EgoFilter | None = None,
+                  expand: Iterable[str] = (), path_to: str | None = None) -> tuple[nx.MultiDiGraph, pd.DataFrame]:
+    """What the Explore page draws: the ego network (:func:`ego_network` with ``filters`` and ``expand``)
+    and, when ``path_to`` is given, the first path from the entity to it (graph.analysis.paths.path_graph,
+    over the whole graph, unfiltered) added and marked ``on_path``. ``edges.attrs`` as :func:`ego_network`'s
+    (``nodes`` counts the ego network's), plus ``path`` (the path's nodes in order, empty when there is none
+    within 4 relationships) and ``path_added`` (its nodes that the ego network lacked)."""
+    from graph.analysis.paths import path_graph
+
+    g, edges = ego_network(store, entity, depth, max_nodes, filters=filters, expand=expand)
+    order: list[str] = []
+    if path_to:
+        p = path_graph(store, edges.attrs["centre"], path_to)
+        if p.number_of_nodes():
+            g = with_path(g, p)
+            order = _walk(p, edges.attrs["centre"])
+    attrs = dict(edges.attrs, graph=g, path=order, path_added=g.number_of_nodes() - edges.attrs["nodes"])
+    edges = edge_table(g)
+    edges.attrs.update(attrs)
+    return g, edges
+
+
+def _walk(p: nx.MultiDiGraph, start: str) -> list[str]:
+    """The nodes of a path graph in order from ``start`` (its edges may point either way)."""
+    u = p.to_undirected(as_view=True)
+    order, prev = [start], None
+    while True:
+        nxt = [n for n in sorted(u.neighbors(order[-1])) if n != prev and n not in order]
+        if not nxt:
+            return order
+        prev = order[-1]
+        order.append(nxt[0])
