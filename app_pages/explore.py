@@ -20,7 +20,7 @@ from graph.safe_text import markdown, strip_controls
 from graph.schema import load_schema
 from graph.search import pick
 from graph.store.base import StoreError
-from graph.view import LABEL_COLOURS, PATH_COLOUR, cap_caption, graphml_bytes, legend, node_name, pyvis_html
+from graph.view import PATH_COLOUR, cap_caption, graphml_bytes, legend, node_name, pyvis_html
 
 HEIGHT = 600
 SCHEMA = load_schema()
@@ -193,12 +193,13 @@ except (QueryError, StoreError, ValueError) as e:
     st.error(markdown(e))
     st.stop()
 g = edges.attrs["graph"]
-st.caption(markdown(cap_caption(edges.attrs, depth, cap, entity_name))
+st.caption(markdown(cap_caption(edges.attrs, depth, cap, entity_name, len(st.session_state["explore-expand"])))
            + f" {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships drawn.")
 if path_to:
     if edges.attrs["path"]:
+        added = edges.attrs["path_added"]
         st.caption("Path (highlighted): " + markdown(" → ".join(node_name(g.nodes[n]) for n in edges.attrs["path"]))
-                   + (f"; {edges.attrs['path_added']} of its nodes added beyond the network" if edges.attrs["path_added"] else ""))
+                   + (f"; {added} of its nodes added beyond the network" if added else ""))
     else:
         st.info("No path within 4 relationships between these two entities.")
 _legend(g)

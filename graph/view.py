@@ -15,6 +15,7 @@ import re
 
 import networkx as nx
 
+from graph.analysis.ego import node_name
 from graph.export.graphml import xml_graph
 from graph.safe_text import strip_controls, tooltip
 from graph.schema import NodeType, load_schema
@@ -46,22 +47,6 @@ def truncate(text: str, width: int = LABEL_WIDTH) -> str:
     ('Conseil Superieur D…', 'Iran')
     """
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def node_name(d: dict) -> str:
-    """What names a node of a pulled graph: its name, and for an accountability action (whose caption is its
-    kind) the kind in words with its year.
-
-    >>> node_name({"label": "AccountabilityAction", "name": "un_naming", "year": 2019})
-    'UN naming 2019'
-    >>> node_name({"label": "Company", "name": "NSO Group", "key": "company-nso-group"})
-    'NSO Group'
-    """
-    name = strip_controls(str(d.get("name") or d.get("key") or ""))
-    if d.get("label") == "AccountabilityAction":
-        kind = name.replace("_", " ").replace("un ", "UN ", 1) if name.startswith("un_") else name.replace("_", " ")
-        return f"{kind} {d['year']}" if d.get("year") is not None else kind
-    return name
 
 
 def positions(g: nx.MultiDiGraph, seed: int = LAYOUT_SEED, scale: int = 400) -> dict[str, tuple[int, int]]:
@@ -131,15 +116,15 @@ def pyvis_html(g: nx.MultiDiGraph, height: int = 600, seed: int = LAYOUT_SEED) -
     return html.replace(_HOOK, _DRAWN, 1)
 
 
-def cap_caption(attrs: dict, depth: int, max_nodes: int, name: str) -> str:
+def cap_caption(attrs: dict, depth: int, max_nodes: int, name: str, expanded: int = 0) -> str:
     """What an explorer graph shows, truthfully: "showing N of M nodes", and when the cap was reached, at
-    which hop it stopped the walk (so a depth-3 request cut at hop 2 does not claim three hops). Plain
-    text (the page passes it through safe_text.markdown: ``name`` is data).
+    which hop it stopped the walk (so a depth-3 request cut at hop 2 does not claim three hops), and how
+    many nodes were expanded. Plain text (the page passes it through safe_text.markdown: ``name`` is data).
 
     >>> cap_caption({"nodes": 5, "found": 5, "reached": 1, "cut_hop": None}, 1, 100, "GainJet")
     'Showing 5 of 5 nodes: everything within 1 hop of GainJet.'
-    >>> cap_caption({"nodes": 6, "found": 40, "reached": 2, "cut_hop": 2}, 3, 6, "Iran")
-    'Showing 6 of 40 nodes found: the cap of 6 was reached at hop 2 (of 3 asked), so hop 2 is partial (nodes taken in name order) and nothing beyond it was looked for.'
+    >>> cap_caption({"nodes": 6, "found": 40, "reached": 2, "cut_hop": 2}, 3, 6, "Iran")[:79]
+    'Showing 6 of 40 nodes found: the cap of 6 was reached at hop 2 (of 3 asked), so'
     """
     shown, found, reached, cut = attrs["nodes"], attrs["found"], attrs["reached"], attrs.get("cut_hop")
     hops = lambda n: f"{n} hop" + ("s" if n != 1 else "")  # noqa: E731
@@ -147,9 +132,13 @@ def cap_caption(attrs: dict, depth: int, max_nodes: int, name: str) -> str:
         return (f"Showing {shown} of {found} nodes found: the cap of {max_nodes} was reached at hop {cut} "
                 f"(of {depth} asked), so hop {cut} is partial (nodes taken in name order) and nothing beyond it "
                 "was looked for.")
-    text = f"Showing {shown} of {found} nodes: everything within {hops(reached)} of {name}"
-    if reached < depth:
-        text += f" (nothing farther within the {hops(depth)} asked)"
+    if expanded:
+        text = (f"Showing {shown} of {found} nodes: everything within {hops(depth)} of {name}, and the "
+                f"neighbours of {expanded} expanded node" + ("s" if expanded != 1 else ""))
+    else:
+        text = f"Showing {shown} of {found} nodes: everything within {hops(reached)} of {name}"
+        if reached < depth:
+            text += f" (nothing farther within the {hops(depth)} asked)"
     if found > shown:
         text += f"; the cap of {max_nodes} left {found - shown} out of the expanded nodes' neighbours"
     return text + "."

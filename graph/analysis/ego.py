@@ -19,6 +19,7 @@ import networkx as nx
 import pandas as pd
 
 from graph.analysis.subgraph import PROVENANCE, factual_rels, neighbours, node_properties, resolve, split_node_id
+from graph.safe_text import strip_controls
 from graph.store.base import Store
 
 # The relationships of a Transfer record, and the one edge type they fold into when no SUPPLIED edge
@@ -239,9 +240,26 @@ def with_path(g: nx.MultiDiGraph, path: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def edge_table(g: nx.MultiDiGraph) -> pd.DataFrame:
-    """One row per edge of an ego network: from, from_name, type, to, to_name, hop, sources."""
-    rows = [{"from": u, "from_name": g.nodes[u]["name"], "type": k, "to": v, "to_name": g.nodes[v]["name"],
+def node_name(d: dict) -> str:
+    """What names a node of a pulled graph: its name, and for an accountability action (whose caption is its
+    kind) the kind in words with its year.
+
+    >>> node_name({"label": "AccountabilityAction", "name": "un_naming", "year": 2019})
+    'UN naming 2019'
+    >>> node_name({"label": "Company", "name": "NSO Group", "key": "company-nso-group"})
+    'NSO Group'
+    """
+    name = strip_controls(str(d.get("name") or d.get("key") or ""))
+    if d.get("label") == "AccountabilityAction":
+        kind = name.replace("_", " ").replace("un ", "UN ", 1) if name.startswith("un_") else name.replace("_", " ")
+        return f"{kind} {d['year']}" if d.get("year") is not None else kind
+    return name
+
+
+def edge_table(g: nx.MultiDiGraph, named=lambda d: d["name"]) -> pd.DataFrame:
+    """One row per edge of an ego network: from, from_name, type, to, to_name, hop, sources (names by ``named``,
+    of a node's attributes: the stored name by default, :func:`node_name` on the Explore page)."""
+    rows = [{"from": u, "from_name": named(g.nodes[u]), "type": k, "to": v, "to_name": named(g.nodes[v]),
              "hop": d.get("hop"), "sources": d.get("sources", [])} for u, v, k, d in g.edges(keys=True, data=True)]
     edges = pd.DataFrame(rows, columns=["from", "from_name", "type", "to", "to_name", "hop", "sources"])
     return edges.sort_values(["hop", "from", "type", "to"], kind="stable").reset_index(drop=True)
@@ -272,7 +290,7 @@ def explore_graph(store: Store, entity: str, depth: int = 1, max_nodes: int = 10
             g = with_path(g, p)
             order = _walk(p, edges.attrs["centre"])
     attrs = dict(edges.attrs, graph=g, path=order, path_added=g.number_of_nodes() - edges.attrs["nodes"])
-    edges = edge_table(g)
+    edges = edge_table(g, node_name)
     edges.attrs.update(attrs)
     return g, edges
 
