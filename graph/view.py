@@ -77,7 +77,7 @@ def legend(g: nx.MultiDiGraph) -> tuple[list[tuple[str, str, int]], list[tuple[s
 def pyvis_html(g: nx.MultiDiGraph, height: int = 600, seed: int = LAYOUT_SEED) -> str:
     """A self-contained interactive HTML page of ``g`` (an ego network's graph), ``height`` pixels high.
 
-    Nodes show their name (:func:`node_name`, truncated; the full name, kind and key in the tooltip), are
+    Nodes show their name (:func:`node_name`, truncated; the full name, label and key in the tooltip), are
     coloured by label (:data:`LABEL_COLOURS`; the centre, hop 0, is drawn larger) and placed at fixed
     :func:`positions` (the same graph, the same picture); edges are arrows labelled with the relationship
     type, their sources in the tooltip. Nodes and edges marked ``on_path`` (graph.analysis.ego.with_path)
@@ -95,7 +95,8 @@ def pyvis_html(g: nx.MultiDiGraph, height: int = 600, seed: int = LAYOUT_SEED) -
         x, y = pos[n]
         extra = {"borderWidth": 4, "color": {"background": colour, "border": PATH_COLOUR}} if d.get("on_path") else {
             "color": colour}
-        net.add_node(n, label=truncate(name), title=tooltip(f"{name}\n{d.get('label')}: {d.get('key')}"),
+        kind_key = f"{d.get('label')}: {d.get('key')}"
+        net.add_node(n, label=truncate(name), title=tooltip(kind_key if name == str(d.get("key")) else f"{name}\n{kind_key}"),
                      size=25 if d.get("hop") == 0 else 15, x=x, y=y, physics=False, **extra)
     for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         sources = d.get("sources") or []

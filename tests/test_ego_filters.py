@@ -144,7 +144,7 @@ def test_layout_is_seeded_and_labels_are_names():
     assert '"label": "TRANSFERS \\u00d72"' in html  # DE -> IR folds t3 and t4
     x, y = positions(g)["Country:IR"]
     assert (f'"id": "Country:IR", "label": "IR", "physics": false, "shape": "dot", "size": 25, '
-            f'"title": "IR\\nCountry: IR", "x": {x}, "y": {y}') in html
+            f'"title": "Country: IR", "x": {x}, "y": {y}') in html
     assert node_name({"label": "AccountabilityAction", "name": "un_naming", "year": 2019}) == "UN naming 2019"
     assert node_name({"label": "AccountabilityAction", "name": "export_control"}) == "export control"
     assert truncate("x" * 30) == "x" * 23 + "…" and truncate("Iran") == "Iran"
