@@ -7,7 +7,7 @@ transfer records kept, read by hand in tests/test_external_sii.py) on both backe
 import networkx as nx
 import pytest
 
-from graph.analysis.ego import FOLDED, EgoFilter, apply_filter, ego_network, fold_transfers, with_path
+from graph.analysis.ego import FOLDED, EgoFilter, apply_filter, ego_network, explore_graph, fold_transfers, with_path
 from graph.analysis.paths import path_graph, paths
 from graph.view import legend, node_name, positions, pyvis_html, truncate
 from ingest.pipeline import ingest
@@ -112,6 +112,13 @@ def test_folded_ego_network_and_its_cap_on_the_sii_fixture(sii_store):
     assert sorted(n for n, h in g.nodes(data="hop") if h == 2) == [
         "Country:BH", "Country:GB", "Organization:org-ma-conseil-superieur-de-la-defense-nationale-csdn"]
     assert e.attrs["found"] == 6
+
+
+def test_unfolded_transfers_are_named_by_their_title(sii_store):
+    # transfers.json: "Hacking Team Sales to Ethiopia" (Hacking_Team_Ethiopia_2012), to the INSA
+    g, e = explore_graph(sii_store, "Organization:org-et-information-network-security-agency", depth=1)
+    assert g.nodes["Transfer:sii-Hacking_Team_Ethiopia_2012"]["name"] == "Hacking Team Sales to Ethiopia"
+    assert "Hacking Team Sales to Ethiopia" in set(e.from_name) | set(e.to_name)
 
 
 def test_a_path_is_drawn_on_the_ego_network(sample_store):

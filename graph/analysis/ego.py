@@ -275,14 +275,19 @@ def ego_nodes(g: nx.MultiDiGraph) -> pd.DataFrame:
 
 def explore_graph(store: Store, entity: str, depth: int = 1, max_nodes: int = 100, filters: EgoFilter | None = None,
                   expand: Iterable[str] = (), path_to: str | None = None) -> tuple[nx.MultiDiGraph, pd.DataFrame]:
-    """What the Explore page draws: the ego network (:func:`ego_network` with ``filters`` and ``expand``)
-    and, when ``path_to`` is given, the first path from the entity to it (graph.analysis.paths.path_graph,
-    over the whole graph, unfiltered) added and marked ``on_path``. ``edges.attrs`` as :func:`ego_network`'s
+    """What the Explore page draws: the ego network (:func:`ego_network` with ``filters`` and ``expand``;
+    a Transfer record drawn unfolded is named by its title, not its id) and, when ``path_to`` is given, the
+    first path from the entity to it (graph.analysis.paths.path_graph, over the whole graph, unfiltered)
+    added and marked ``on_path``. ``edges.attrs`` as :func:`ego_network`'s
     (``nodes`` counts the ego network's), plus ``path`` (the path's nodes in order, empty when there is none
     within 4 relationships) and ``path_added`` (its nodes that the ego network lacked)."""
     from graph.analysis.paths import path_graph
 
     g, edges = ego_network(store, entity, depth, max_nodes, filters=filters, expand=expand)
+    transfers = [n for n, d in g.nodes(data=True) if d.get("label") == "Transfer"]
+    for t, props in node_properties(store, transfers, ("title",)).items():  # unfolded: named, not by their id
+        if props.get("title"):
+            g.nodes[t]["name"] = props["title"]
     order: list[str] = []
     if path_to:
         p = path_graph(store, edges.attrs["centre"], path_to)
