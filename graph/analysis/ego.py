@@ -296,6 +296,7 @@ def explore_graph(store: Store, entity: str, depth: int = 1, max_nodes: int = 10
             order = _walk(p, edges.attrs["centre"])
     attrs = dict(edges.attrs, graph=g, path=order, path_added=g.number_of_nodes() - edges.attrs["nodes"])
     edges = edge_table(g, node_name)
+    edges["hop"] = edges["hop"].astype("Int64")  # a path's own steps have none
     edges.attrs.update(attrs)
     return g, edges
 
