@@ -12,13 +12,13 @@ from html import escape as html_escape
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import cached_query, data_version, entity_url, file_stem, name_index, show_graph, show_result, store
+from app_pages.ui import data_version, entity_url, file_stem, name_index, show_graph, show_result, store
 from graph.analysis.ego import FOLDED, EgoFilter, explore_graph
 from graph.analysis.subgraph import PROVENANCE, node_id, node_properties, split_node_id
-from graph.queries import QueryError
+from graph.queries import QueryError, run_query
 from graph.safe_text import markdown, strip_controls
 from graph.schema import load_schema
-from graph.search import pick
+from graph.search import NameIndex, pick
 from graph.store.base import StoreError
 from graph.view import PATH_COLOUR, cap_caption, graphml_bytes, legend, node_name, pyvis_html
 
@@ -45,8 +45,11 @@ def _properties(version: str, node: str) -> pd.DataFrame:
                          for k, v in props.items() if v not in (None, [], "")], columns=list(NODE_COLUMNS))
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
 def _year_bounds(version: str) -> tuple[int, int]:
-    years = [int(y) for y in cached_query("impunity_by_year", {}).year if int(y) > 0]
+    """The span of the incidents' years (the year slider's ends)."""
+    with store() as s:
+        years = [int(y) for y in run_query(s, "impunity_by_year").year if int(y) > 0]
     return (min(years), max(years)) if years else (2000, 2025)
 
 
@@ -64,10 +67,9 @@ def _csv(raw: str) -> list[str]:
     return [x for x in raw.split(",") if x]
 
 
-def _choose_entity() -> tuple[str, str] | None:
+def _choose_entity(index: NameIndex) -> tuple[str, str] | None:
     """The search box and the ranked picker (graph.search.pick): the chosen node and its name."""
     url_entity = st.query_params.get("entity", "")
-    index = name_index()
     if "explore-q" not in st.session_state and url_entity and ":" in url_entity:
         st.session_state["explore-q"] = index.display(*split_node_id(url_entity))
     q = st.text_input("Find an entity by name (country, company, agency, person, incident)", key="explore-q",
@@ -113,12 +115,12 @@ def _filters(version: str) -> tuple[int, int, EgoFilter]:
     return depth, int(cap), f
 
 
-def _path_target(entity: str) -> str | None:
-    _from_url("explore-path", "path", lambda r: name_index().display(*split_node_id(r)) if ":" in r else r, "")
+def _path_target(index: NameIndex, entity: str) -> str | None:
+    _from_url("explore-path", "path", lambda r: index.display(*split_node_id(r)) if ":" in r else r, "")
     text = st.text_input("Draw a path to (a name)", key="explore-path", placeholder="United States, NSO Group")
     if not text.strip():
         return None
-    found = pick(name_index(), text)
+    found = pick(index, text)
     if not found.chosen:
         st.warning(markdown(found.message))
         return None
@@ -170,7 +172,8 @@ def _sync_url(state: dict) -> None:
 st.subheader("Explore")
 try:
     version = data_version()
-    chosen = _choose_entity()
+    index = name_index()
+    chosen = _choose_entity(index)
 except (QueryError, StoreError) as e:
     st.error(markdown(e))
     st.stop()
@@ -184,7 +187,7 @@ st.session_state["explore-last"] = entity
 if "explore-expand" not in st.session_state:
     st.session_state["explore-expand"] = [n for n in _csv(st.query_params.get("expand", "")) if ":" in n]
 depth, cap, f = _filters(version)
-path_to = _path_target(entity)
+path_to = _path_target(index, entity)
 try:
     with st.spinner("Pulling the graph..."):
         edges, html, graphml = _explore(version, entity, depth, cap, f, tuple(st.session_state["explore-expand"]),

@@ -277,6 +277,23 @@ def _pick(page, i: int) -> None:
     _idle(page)
 
 
+def _settled_match_count(page) -> int:
+    """The number in the picker's "N match(es)" label once two reads 1.5 s apart agree (the rerun that a
+    new search started may not have reached the page when Streamlit's status widget is first looked at)."""
+    def count() -> int:
+        return int(page.get_by_text(" match(es)").first.inner_text().split()[0])
+
+    last = count()
+    for _attempt in range(10):
+        page.wait_for_timeout(1500)
+        _idle(page)
+        now = count()
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the match count kept changing")
+
+
 def _local_only(remote: list):
     """A route handler that lets local requests through and aborts (and records in ``remote``) every other."""
     def route(r):
@@ -424,7 +441,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             search.fill(term)
             search.press("Enter")
             _idle(page)
-            n = int(page.get_by_text(" match(es)").first.inner_text().split()[0])
+            n = _settled_match_count(page)
             for i in range(n):
                 _pick(page, i)
                 check_frames(page, f"explore/{term}/{i}")
