@@ -12,9 +12,11 @@ from html import escape as html_escape
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import data_version, entity_url, file_stem, name_index, show_graph, show_result, store
+from app_pages.main import page_path
+from app_pages.ui import data_version, file_stem, name_index, show_graph, show_result, store
 from graph.analysis.ego import FOLDED, EgoFilter, explore_graph
 from graph.analysis.subgraph import PROVENANCE, node_id, node_properties, split_node_id
+from graph.entity import KIND_OF
 from graph.queries import QueryError, run_query
 from graph.safe_text import markdown, strip_controls
 from graph.schema import load_schema
@@ -148,9 +150,9 @@ def _node_panel(g, version: str) -> None:
         st.session_state["explore-node"] = url_node if url_node in names else nodes[0]
     node = st.selectbox("Node", nodes, format_func=names.get, key="explore-node")
     label, key = split_node_id(node)
-    url = entity_url(label, key, node_name(g.nodes[node]))
-    if url:
-        st.link_button("Open its entity page", url)
+    # a button, not a link: an href would carry the node's key into the page's markup
+    if label in KIND_OF and st.button("Open its entity page", key="explore-open"):
+        st.switch_page(page_path("entity.py"), query_params={"kind": KIND_OF[label], "id": key})
     expanded = st.session_state.setdefault("explore-expand", [])
     if node in expanded:
         st.caption("Its neighbours are drawn (expanded).")

@@ -190,7 +190,6 @@ def test_explore_filters_cap_expand_and_path_live_in_the_url(sample_cli, monkeyp
     at.selectbox(key="explore-node").set_value("Company:company-nso-group").run()
     props = at.dataframe[0].value
     assert dict(zip(props.property, props.value))["hq_country"] == "IL"
-    assert at.get("link_button")[0].proto.url == "entity?kind=company&id=company-nso-group&name=NSO%20Group"
     at.button(key="explore-expand-button").click().run()
     assert not at.exception
     assert any(c.startswith("Showing 20 of 20 nodes: everything within 1 hop of Rwanda, and the neighbours of 1 "
@@ -218,6 +217,12 @@ def test_explore_filters_cap_expand_and_path_live_in_the_url(sample_cli, monkeyp
     assert "Path (highlighted): Rwanda → NSO Group → Israel" in _captions(again)
     assert any(c.startswith("Showing 20 of 20 nodes") for c in _captions(again))
     assert again.get("iframe")[0].proto.srcdoc == html  # the same graph, the same layout
+    # "Open its entity page" opens NSO Group's page
+    again.button(key="explore-open").click().run()
+    assert not again.exception
+    assert dict(again.query_params) in ({"kind": "company", "id": "company-nso-group"},
+                                        {"kind": ["company"], "id": ["company-nso-group"]})
+    assert any("NSO Group" in shown(m.value) for m in again.markdown)
 
 
 def test_explore_page_says_when_nothing_matches(sample_cli, monkeypatch):
