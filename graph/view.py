@@ -95,8 +95,10 @@ def pyvis_html(g: nx.MultiDiGraph, height: int = 600, seed: int = LAYOUT_SEED) -
         x, y = pos[n]
         extra = {"borderWidth": 4, "color": {"background": colour, "border": PATH_COLOUR}} if d.get("on_path") else {
             "color": colour}
+        # one line: vis-network's innerText makes a newline a <br> element
         kind_key = f"{d.get('label')}: {d.get('key')}"
-        net.add_node(n, label=truncate(name), title=tooltip(kind_key if name == str(d.get("key")) else f"{name}\n{kind_key}"),
+        title = kind_key if name == str(d.get("key")) else " ".join(f"{name} — {kind_key}".split())
+        net.add_node(n, label=truncate(name), title=tooltip(title),
                      size=25 if d.get("hop") == 0 else 15, x=x, y=y, physics=False, **extra)
     for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         sources = d.get("sources") or []
