@@ -115,6 +115,15 @@ def test_analyses_page_runs_an_analysis_on_demand(sample_cli, monkeypatch):
     assert not at.exception and "source is required" in shown(at.error[0].value)
 
 
+def _edges(at):
+    """The Explore page's table of relationships (the node panel's properties table comes first)."""
+    return next(d.value for d in at.dataframe if "from_name" in d.value.columns)
+
+
+def _captions(at) -> list[str]:
+    return [shown(c.value) for c in at.caption]
+
+
 def test_explore_page_draws_an_ego_network(sample_cli, monkeypatch):
     at = _app(monkeypatch, sample_cli)
     at.switch_page("app_pages/explore.py").run()
@@ -126,22 +135,94 @@ def test_explore_page_draws_an_ego_network(sample_cli, monkeypatch):
     # perpetrated it): depth 1 is GainJet, Greece, Rwanda, ref-0032 and the lawsuit (one action: both files
     # record it, and it concerns GainJet and ref-0032); six relationships, two of them between neighbours
     # (ref-0032 PERPETRATED_BY Rwanda, the lawsuit CONCERNS ref-0032).
-    edges = at.dataframe[0].value
+    edges = _edges(at)
     assert sorted(zip(edges.from_name, edges.type, edges.to_name)) == [
         ("GainJet", "FACILITATED", "ref-0032"), ("GainJet", "HEADQUARTERED_IN", "Greece"),
-        ("GainJet", "SUPPLIED", "Rwanda"), ("lawsuit", "CONCERNS", "GainJet"), ("lawsuit", "CONCERNS", "ref-0032"),
-        ("ref-0032", "PERPETRATED_BY", "Rwanda")]
+        ("GainJet", "SUPPLIED", "Rwanda"), ("lawsuit 2020", "CONCERNS", "GainJet"),
+        ("lawsuit 2020", "CONCERNS", "ref-0032"), ("ref-0032", "PERPETRATED_BY", "Rwanda")]
     supplied = edges[edges.type == "SUPPLIED"].iloc[0]
     assert list(supplied.sources) == ["http://skynewsug.com/kagame-govt-admits-kidnapping-hotel-rwanda-hero/"]
-    assert any("5 nodes, 6 relationships" in c.value for c in at.caption)
+    assert "Showing 5 of 5 nodes: everything within 1 hop of GainJet. 5 nodes, 6 relationships drawn." in _captions(at)
     html = at.get("iframe")[0].proto.srcdoc
-    assert "new vis.Network" in html and '"label": "HEADQUARTERED_IN"' in html and "physics: false" in html
+    assert "new vis.Network" in html and '"label": "HEADQUARTERED_IN"' in html and '"label": "lawsuit 2020"' in html
     assert "Download as GraphML" in [b.label for b in at.download_button]
     # depth 2 reaches further (Rwanda's other incidents), and the node cap cuts it reproducibly
     at.slider(key="explore-depth").set_value(2).run()
-    assert len(at.dataframe[0].value) > 5
+    assert len(_edges(at)) > 6
     at.number_input(key="explore-cap").set_value(6).run()
-    assert any("6 nodes" in c.value and "node cap" in c.value for c in at.caption)
+    assert any(c.startswith("Showing 6 of ") and "the cap of 6 was reached at hop 2 (of 2 asked)" in c
+               for c in _captions(at))
+
+
+# Rwanda at depth 1, by hand from the sample: cases.jsonl ref-0002 (2010, suspected), ref-0004 (2013), ref-0032
+# (2020), ref-0035 (2021) PERPETRATED_BY RW; companies.jsonl GainJet and NSO Group (clients RW); the Rwanda
+# Investigation Bureau (PART_OF RW, ref-0032's agency); Nyamwasa and Karegeya (NATIONAL_OF RW; Rusesabagina is
+# BE, Kanimba US); un_reprisals_reports.jsonl A/HRC/42/30 naming RW (2019). 11 nodes.
+RWANDA = "Showing 11 of 11 nodes: everything within 1 hop of Rwanda. 11 nodes, 15 relationships drawn."
+
+
+def test_explore_filters_cap_expand_and_path_live_in_the_url(sample_cli, monkeypatch):
+    at = _app(monkeypatch, sample_cli)
+    at.switch_page("app_pages/explore.py").run()
+    at.text_input(key="explore-q").set_value("Rwanda").run()
+    assert at.selectbox(key="explore-entity").value == "Country:RW" and RWANDA in _captions(at)
+    # the cap: the first 4 neighbours by node name (the UN naming, GainJet, NSO Group, ref-0002) of 10
+    at.number_input(key="explore-cap").set_value(5).run()
+    assert ("Showing 5 of 11 nodes found: the cap of 5 was reached at hop 1 (of 1 asked), so hop 1 is partial "
+            "(nodes taken in name order) and nothing beyond it was looked for.") in " ".join(_captions(at))
+    assert sorted(set(_edges(at).from_name) | set(_edges(at).to_name)) == [
+        "GainJet", "NSO Group", "Rwanda", "UN naming 2019", "ref-0002"]
+    at.number_input(key="explore-cap").set_value(100).run()
+    # from 2015 on: ref-0002 (2010) and ref-0004 (2013) go, and nothing else depends on them
+    lo, hi = at.slider(key="explore-years").value
+    at.slider(key="explore-years").set_value((2015, hi)).run()
+    assert any(c.startswith("Showing 9 of 9 nodes: everything within 1 hop of Rwanda") for c in _captions(at))
+    assert {"Incident:ref-0002", "Incident:ref-0004"}.isdisjoint(set(_edges(at)["from"]))
+    assert at.query_params["years"] == [f"2015-{hi}"] or at.query_params["years"] == f"2015-{hi}"
+    at.slider(key="explore-years").set_value((lo, hi)).run()
+    # documented only: ref-0002's attribution is suspected, so it is not reached
+    at.checkbox(key="explore-documented").check().run()
+    assert any(c.startswith("Showing 10 of 10 nodes") for c in _captions(at))
+    at.checkbox(key="explore-documented").uncheck().run()
+    assert RWANDA in _captions(at)
+    # the node panel: NSO Group's properties, its page, and "expand": IL (HQ), SA and EG (clients), ref-0013,
+    # ref-0016, ref-0034 (it facilitated them) and its three actions (export control, two lawsuits): 9 more
+    at.selectbox(key="explore-node").set_value("Company:company-nso-group").run()
+    props = at.dataframe[0].value
+    assert dict(zip(props.property, props.value))["hq_country"] == "IL"
+    at.button(key="explore-expand-button").click().run()
+    assert not at.exception
+    assert any(c.startswith("Showing 20 of 20 nodes: everything within 1 hop of Rwanda, and the neighbours of 1 "
+                            "expanded node") for c in _captions(at))
+    hop2 = sorted({r["to_name" if r["from_name"] == "NSO Group" else "from_name"]
+                   for r in _edges(at).to_dict("records") if r["hop"] == 2 and "NSO Group" in (r["from_name"], r["to_name"])})
+    assert hop2 == ["Egypt", "Israel", "Saudi Arabia", "export control 2021", "lawsuit 2019", "lawsuit 2021",
+                    "ref-0013", "ref-0016", "ref-0034"]
+    # a path to Israel: Rwanda <-SUPPLIED- NSO Group -HEADQUARTERED_IN-> Israel (no other of two steps), drawn red
+    at.text_input(key="explore-path").set_value("Israel").run()
+    assert "Path (highlighted): Rwanda → NSO Group → Israel" in _captions(at)
+    html = at.get("iframe")[0].proto.srcdoc
+    assert html.count('"color": "#d62728"') >= 2  # the two path relationships, drawn in the path colour
+    url = dict(at.query_params)
+    assert {k: (v[0] if isinstance(v, list) else v) for k, v in url.items()} == {
+        "entity": "Country:RW", "depth": "1", "cap": "100", "node": "Company:company-nso-group",
+        "expand": "Company:company-nso-group", "path": "Country:IL"}
+    # the same URL in a new session reopens the same view
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params.update({k: (v[0] if isinstance(v, list) else v) for k, v in url.items()})
+    again.run()
+    again.switch_page("app_pages/explore.py").run()
+    assert not again.exception
+    assert again.selectbox(key="explore-entity").value == "Country:RW"
+    assert "Path (highlighted): Rwanda → NSO Group → Israel" in _captions(again)
+    assert any(c.startswith("Showing 20 of 20 nodes") for c in _captions(again))
+    assert again.get("iframe")[0].proto.srcdoc == html  # the same graph, the same layout
+    # "Open its entity page" opens NSO Group's page
+    again.button(key="explore-open").click().run()
+    assert not again.exception
+    assert dict(again.query_params) in ({"kind": "company", "id": "company-nso-group"},
+                                        {"kind": ["company"], "id": ["company-nso-group"]})
+    assert any("NSO Group" in shown(m.value) for m in again.markdown)
 
 
 def test_explore_page_says_when_nothing_matches(sample_cli, monkeypatch):

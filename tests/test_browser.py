@@ -1,6 +1,7 @@
 """The served app in Debian's chromium: every page renders the sample and asks no host but localhost."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -341,6 +342,23 @@ def _pick(page, i: int) -> None:
     _idle(page)
 
 
+def _settled_match_count(page) -> int:
+    """The number in the picker's "N match(es)" label once two reads 1.5 s apart agree (the rerun that a
+    new search started may not have reached the page when Streamlit's status widget is first looked at)."""
+    def count() -> int:
+        return int(page.get_by_text(" match(es)").first.inner_text().split()[0])
+
+    last = count()
+    for _attempt in range(10):
+        page.wait_for_timeout(1500)
+        _idle(page)
+        now = count()
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the match count kept changing")
+
+
 def _local_only(remote: list):
     """A route handler that lets local requests through and aborts (and records in ``remote``) every other."""
     def route(r):
@@ -489,7 +507,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
             search.fill(term)
             search.press("Enter")
             _idle(page)
-            n = int(page.get_by_text(" match(es)").first.inner_text().split()[0])
+            n = _settled_match_count(page)
             for i in range(n):
                 _pick(page, i)
                 check_frames(page, f"explore/{term}/{i}")
@@ -527,3 +545,68 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
     titles = {p["title"] for p, t in tooltips if t and t["visible"] and t["text"] == p["title"]}
     assert f"Incident: ref-{payloads['img']}".replace("href", "h\u2060ref") in titles
     assert touched >= 40 and len(shown) >= touched * 0.8, (touched, len(shown))
+
+
+# The path's relationships as the graph's frame holds them (graph.view.PATH_COLOUR).
+PATH_EDGES = """() => network.body.data.edges.get().filter(e => e.color === "#d62728").map(e => e.from + " " + e.to)"""
+
+
+def test_explore_filters_by_year_expands_a_node_and_draws_a_path(served_app, tmp_path):
+    """On Explore, as a reader: Rwanda's graph, the years narrowed from 2015 with the keyboard (ref-0002 and
+    ref-0004 go: 9 of 9 nodes), NSO Group chosen in the node panel and expanded (its 9 neighbours from 2015
+    on: 18 nodes), a path drawn to Israel (Rwanda <-SUPPLIED- NSO Group -HEADQUARTERED_IN-> Israel, its two
+    relationships in the path colour), each state in the URL; no exception, no console error, no request
+    beyond 127.0.0.1. Screenshot: ``app-explore-steered.png``."""
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))
+    remote, errors = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        context.route("**/*", _local_only(remote))
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.goto(served_app, wait_until="networkidle")
+        page.get_by_text("AccountabilityAction").first.wait_for(timeout=60_000)
+        _nav(page, "Explore")
+        search = page.get_by_label("Find an entity", exact=False)
+        search.fill("Rwanda")
+        search.press("Enter")
+        _idle(page)
+        page.get_by_text("Showing 11 of 11 nodes").first.wait_for(timeout=60_000)
+
+        page.get_by_text("Filters").first.click()
+        _idle(page)
+        start = page.get_by_role("slider", name="Years (undated nodes and relationships stay) — start")
+        start.focus()
+        for _ in range(2015 - int(start.get_attribute("aria-valuemin") or 2006)):
+            start.press("ArrowRight")
+        _idle(page)
+        page.get_by_text("Showing 9 of 9 nodes").first.wait_for(timeout=60_000)
+        page.wait_for_url(re.compile(r"years=2015-"), timeout=30_000)  # the filter is in the URL
+
+        page.get_by_role("combobox", name="Node", exact=True).click()
+        page.get_by_role("option", name="NSO Group (Company)", exact=True).click()
+        _idle(page)
+        page.get_by_role("button", name="Expand: add its neighbours").click()
+        _idle(page)
+        page.get_by_text("Showing 18 of 18 nodes").first.wait_for(timeout=60_000)
+        page.wait_for_url(re.compile(r"expand=Company%3Acompany-nso-group"), timeout=30_000)
+
+        target = page.get_by_label("Draw a path to", exact=False)
+        target.fill("Israel")
+        target.press("Enter")
+        _idle(page)
+        page.get_by_text("Path (highlighted): Rwanda → NSO Group → Israel").first.wait_for(timeout=60_000)
+        frame = _graph_frame(page)
+        frame.locator("body[data-stabilised=true]").wait_for(state="attached", timeout=60_000)
+        path_edges = sorted(frame.evaluate(PATH_EDGES))
+        page.wait_for_url(re.compile(r"path=Country%3AIL"), timeout=30_000)
+        page.screenshot(path=str(shots / "app-explore-steered.png"), full_page=True)
+        browser.close()
+    assert path_edges == ["Company:company-nso-group Country:IL", "Company:company-nso-group Country:RW"]
+    assert errors == [], errors
+    assert remote == [], remote

@@ -72,7 +72,7 @@ def test_pyvis_html_is_self_contained_coloured_labelled_and_settles(sample_store
     assert "vis-network" in html and "new vis.Network" in html  # vis inlined
     assert LABEL_COLOURS["Company"] in html and LABEL_COLOURS["Country"] in html
     assert '"label": "SUPPLIED"' in html and '"label": "GainJet"' in html
-    assert 'stabilizationIterationsDone' in html and "physics: false" in html
+    assert '"physics": {"enabled": false}' in html and 'setAttribute("data-stabilised", "true")' in html
     assert "height: 480px" in html
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from graph.analysis.subgraph import PROVENANCE, factual_rels, neighbours, resolve, split_node_id
+from graph.analysis.subgraph import PROVENANCE, factual_rels, neighbours, node_properties, resolve, split_node_id
+from graph.safe_text import strip_controls
 from graph.store.base import Store
 
 # The relationships of a Transfer record, and the one edge type they fold into when no SUPPLIED edge
@@ -32,9 +33,10 @@ class EgoFilter:
     """What an ego network keeps. ``None`` keeps everything of that kind.
 
     ``labels``: node labels (the centre is always kept); ``rel_types``: relationship types (``TRANSFERS``
-    is the folded one); ``year_from``/``year_to``: nodes and edges with a ``year`` outside the span go
-    (undated ones stay); ``documented_only``: PERPETRATED_BY edges whose attribution is not documented go;
-    ``fold_transfers``: Transfer records become edges (:func:`fold_transfers`).
+    is the folded one); ``year_from``/``year_to``: nodes, relationships and Transfer records with a
+    ``year`` outside the span go (undated ones stay); ``documented_only``: relationships with an
+    ``attribution`` other than ``documented`` (PERPETRATED_BY ... suspected) go; ``fold_transfers``:
+    Transfer records become edges (:func:`fold_transfers`).
     """
 
     labels: frozenset[str] | None = None
@@ -44,27 +46,24 @@ class EgoFilter:
     documented_only: bool = False
     fold_transfers: bool = False
 
-    def _in_span(self, year) -> bool:
+    def in_span(self, year) -> bool:
         return year is None or ((self.year_from is None or year >= self.year_from)
                                 and (self.year_to is None or year <= self.year_to))
 
     def keeps_node(self, attrs: dict) -> bool:
-        return (self.labels is None or attrs.get("label") in self.labels) and self._in_span(attrs.get("year"))
+        return (self.labels is None or attrs.get("label") in self.labels) and self.in_span(attrs.get("year"))
 
     def keeps_edge(self, attrs: dict) -> bool:
         if self.rel_types is not None and attrs.get("type") not in self.rel_types:
             return False
-        if self.documented_only and attrs.get("type") == "PERPETRATED_BY" and attrs.get("attribution") != "documented":
+        if self.documented_only and attrs.get("attribution") not in (None, "documented"):
             return False
-        return self._in_span(attrs.get("year"))
+        return self.in_span(attrs.get("year"))
 
     def walked(self, rels: Iterable[str]) -> tuple[str, ...]:
-        """The relationship types to follow in the store (a Transfer's own are followed to fold them)."""
-        keep = [r for r in rels if self.rel_types is None or r in self.rel_types or
-                (self.fold_transfers and r in TRANSFER_RELS and FOLDED in self.rel_types)]
-        if self.fold_transfers and (self.rel_types is None or FOLDED in self.rel_types):
-            keep += [r for r in TRANSFER_RELS if r in rels and r not in keep]
-        return tuple(keep)
+        """The relationship types to follow in the store (a Transfer's own too when they fold into a kept type)."""
+        folds = self.fold_transfers and (self.rel_types is None or FOLDED in self.rel_types)
+        return tuple(r for r in rels if self.rel_types is None or r in self.rel_types or (folds and r in TRANSFER_RELS))
 
 
 def fold_transfers(g: nx.MultiDiGraph, keep: Iterable[str] = ()) -> nx.MultiDiGraph:
@@ -73,7 +72,8 @@ def fold_transfers(g: nx.MultiDiGraph, keep: Iterable[str] = ()) -> nx.MultiDiGr
 
     Where a SUPPLIED edge already joins a supplier and a recipient it stands for them (the SII ingest made
     it from the same records: its ``transfer_ids``); otherwise one ``TRANSFERS`` edge per supplier and
-    recipient carries ``transfer_ids``, ``year`` (the earliest) and ``source_urls`` of its records.
+    recipient carries ``transfer_ids``, ``records`` (how many), ``year`` (the earliest) and ``source_urls``.
+    A Transfer with no supplier or no recipient in ``g`` leaves no edge.
     """
     keep = set(keep)
     transfers = sorted(n for n, d in g.nodes(data=True) if d.get("label") == "Transfer" and n not in keep)
@@ -83,8 +83,8 @@ def fold_transfers(g: nx.MultiDiGraph, keep: Iterable[str] = ()) -> nx.MultiDiGr
         suppliers = sorted({u for u, _, k in g.in_edges(t, keys=True) if k == "SUPPLIER_OF"} |
                            {v for _, v, k in g.out_edges(t, keys=True) if k == "EXPORTED_FROM"})
         recipients = sorted({v for _, v, k in g.out_edges(t, keys=True) if k == "TRANSFER_TO"})
-        urls = {u for _, _, d in g.in_edges(t, data=True) for u in d.get("source_urls") or []}
-        urls |= {u for _, _, d in g.out_edges(t, data=True) for u in d.get("source_urls") or []}
+        urls = {u for _, _, d in [*g.in_edges(t, data=True), *g.out_edges(t, data=True)]
+                for u in d.get("source_urls") or []}
         for s in suppliers:
             for r in recipients:
                 if g.has_edge(s, r, key="SUPPLIED"):
@@ -97,7 +97,23 @@ def fold_transfers(g: nx.MultiDiGraph, keep: Iterable[str] = ()) -> nx.MultiDiGr
         out.remove_node(t)
     for (s, r), f in sorted(folded.items()):
         out.add_edge(s, r, key=FOLDED, type=FOLDED, transfer_ids=sorted(f["transfer_ids"]),
-                     year=min(f["years"]) if f["years"] else None, source_urls=sorted(f["source_urls"]))
+                     records=len(f["transfer_ids"]), year=min(f["years"]) if f["years"] else None,
+                     source_urls=sorted(f["source_urls"]))
+    return out
+
+
+def apply_filter(g: nx.MultiDiGraph, f: EgoFilter, keep: Iterable[str] = ()) -> nx.MultiDiGraph:
+    """The edges of ``g`` that ``f`` keeps between nodes it keeps, with their ends and the nodes in ``keep``:
+    a node that only a dropped edge reached goes with it."""
+    keep = set(keep)
+    nodes = {n for n, d in g.nodes(data=True) if n in keep or f.keeps_node(d)}
+    out = nx.MultiDiGraph()
+    out.add_nodes_from((n, g.nodes[n]) for n in sorted(keep & set(g.nodes)))
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if u in nodes and v in nodes and f.keeps_edge(d):
+            out.add_node(u, **g.nodes[u])
+            out.add_node(v, **g.nodes[v])
+            out.add_edge(u, v, key=k, **d)
     return out
 
 
@@ -105,15 +121,17 @@ def _step(store: Store, frontier: list[str], rels: tuple[str, ...], f: EgoFilter
     """The filtered (and folded) relationships touching ``frontier``."""
     step = neighbours(store, frontier, rels)
     if f.fold_transfers:
-        reached = [n for n, d in step.nodes(data=True) if d.get("label") == "Transfer" and n not in keep]
-        if reached:  # a Transfer's other ends, so that it can be folded into edges between them
-            step = nx.compose(step, neighbours(store, reached, TRANSFER_RELS))
+        reached = sorted(n for n, d in step.nodes(data=True) if d.get("label") == "Transfer" and n not in keep)
+        if reached:  # a Transfer's year and its other ends, so that it can be folded into edges between them
+            years = {t: d.get("year") for t, d in node_properties(store, reached, ("year",)).items()}
+            step.remove_nodes_from([t for t in reached if not f.in_span(years.get(t))])
+            kept = [t for t in reached if t in step]
+            if kept:
+                step = nx.compose(step, neighbours(store, kept, TRANSFER_RELS))
+            for t in kept:
+                step.nodes[t]["year"] = years.get(t)
         step = fold_transfers(step, keep)
-    out = nx.MultiDiGraph()
-    out.add_nodes_from((n, d) for n, d in step.nodes(data=True) if n in keep or f.keeps_node(d))
-    out.add_edges_from((u, v, k, d) for u, v, k, d in step.edges(keys=True, data=True)
-                       if u in out and v in out and f.keeps_edge(d))
-    return out
+    return apply_filter(step, f, keep | set(frontier))
 
 
 def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
@@ -123,35 +141,36 @@ def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
 
     Parameters
     ----------
-    store : Store
-        Any backend.
     entity : str
-        ``"Label:key"`` (``"Company:company-nso-group"``) or a key or exact name (``"RW"``, ``"NSO Group"``).
+        ``"Label:key"`` or a key or exact name (``"NSO Group"``, ``"RW"``).
     depth : int
-        Number of hops (relationships followed in either direction).
+        Hops from the entity.
     max_nodes : int
-        Node cap. Nodes are admitted hop by hop; within the hop that crosses the cap, in order of their
-        node name (``Label:key``), so the cut is reproducible.
+        Node cap. When a hop would pass it, that hop keeps the first nodes by
+        node name (``Label:key``), so the cut is reproducible, and the walk stops there.
     include_sources : bool
         Also follow provenance (``SOURCED_FROM``, ``MENTIONS``) to Source nodes (off by default: sources are hubs).
     filters : EgoFilter
-        What to keep, applied hop by hop before the cap (default: everything, Transfers not folded).
+        What to keep, applied hop by hop before the cap, so the cap counts what is drawn (default:
+        everything, Transfers not folded).
     expand : nodes (``Label:key``)
-        Nodes of the network whose own neighbours are added too (one hop further from them; each
-        expansion admits at most ``max_nodes`` more nodes, the same reproducible cut).
+        Nodes of the network whose own neighbours are added too, in this order (one hop further from
+        them; each expansion admits at most ``max_nodes`` more nodes, cut the same reproducible way).
 
     Returns
     -------
     graph : networkx.MultiDiGraph
-        Nodes (``Label:key``) carry ``label``, ``key``, ``name``, ``hop`` and the few properties
-        :mod:`~graph.analysis.subgraph` pulls; edges, keyed by relationship type, carry ``type``, their
-        properties (``source_urls``, ``source_record``...), ``hop`` (of the farther end) and ``sources``
-        (``source_urls`` sorted). This is the graph the Explore page draws and exports.
+        The ego network: nodes ``Label:key`` with ``label``, ``key``, ``name`` and ``hop`` (distance from
+        the centre, 0 for it); edges keyed by relationship type with ``type``, their properties,
+        ``hop`` (the farther end's) and ``sources`` (``source_urls`` sorted). This is the graph the Explore
+        page draws and exports.
     edges : pandas.DataFrame
         One row per edge of ``graph``: ``from``, ``type``, ``to``, names, ``hop``, ``sources``.
-        ``edges.attrs`` holds ``truncated``, ``nodes``, ``centre``, ``graph`` (the same graph, so the
-        result of ``run_analysis(store, "ego_network")`` carries it), ``found`` (the nodes found up to the
-        hop where the cap was reached: "showing nodes of found") and ``cut_hop`` (that hop, else None).
+        ``edges.attrs`` holds ``truncated``, ``nodes`` (drawn), ``centre``, ``graph`` (the same graph, so
+        the result of ``run_analysis(store, "ego_network")`` carries it), ``found`` (the nodes found:
+        drawn plus those the cap left out, "showing nodes of found"), ``cut_hop`` (the hop at which the
+        cap stopped the walk, else None: no node farther than it was looked for) and ``reached`` (the
+        farthest hop drawn).
     """
     if depth < 0 or max_nodes < 1:
         raise ValueError("depth must be >= 0 and max_nodes >= 1")
@@ -162,7 +181,7 @@ def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
     hops = {centre: 0}
     pulled = nx.MultiDiGraph()
     frontier = [centre]
-    truncated, found, cut_hop = False, 1, None
+    dropped, cut_hop = 0, None
     for hop in range(1, depth + 1):
         if not frontier:
             break
@@ -170,13 +189,12 @@ def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
         pulled = nx.compose(pulled, step)
         new = sorted(n for n in step.nodes if n not in hops)
         room = max_nodes - len(hops)
-        found = len(hops) + len(new)
         if len(new) > room:
-            new, truncated, cut_hop = new[:room], True, hop
+            dropped, cut_hop, new = len(new) - room, hop, new[:room]
         for n in new:
             hops[n] = hop
         frontier = new
-        if truncated:
+        if cut_hop is not None:
             break
     if frontier:  # relationships among the nodes of the last hop (and back to earlier hops)
         pulled = nx.compose(pulled, _step(store, frontier, rels, f, keep))
@@ -186,13 +204,12 @@ def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
         step = _step(store, [node], rels, f, keep | {node})
         new = sorted(n for n in step.nodes if n not in hops)
         if len(new) > max_nodes:
-            new, truncated = new[:max_nodes], True
+            dropped, new = dropped + len(new) - max_nodes, new[:max_nodes]
         for n in new:
             hops[n] = hops[node] + 1
         pulled = nx.compose(pulled, step)
         if new:
             pulled = nx.compose(pulled, _step(store, new, rels, f, keep))
-        found = max(found, len(hops))
     if centre not in pulled:  # an isolated node
         label, key = split_node_id(centre)
         pulled.add_node(centre, label=label, key=key, name=key)
@@ -203,14 +220,46 @@ def ego_network(store: Store, entity: str, depth: int = 2, max_nodes: int = 100,
         if u in hops and v in hops:
             g.add_edge(u, v, key=k, **d, hop=max(hops[u], hops[v]), sources=sorted(d.get("source_urls") or []))
     edges = edge_table(g)
-    edges.attrs.update(truncated=truncated, nodes=g.number_of_nodes(), centre=centre, graph=g,
-                       found=max(found, g.number_of_nodes()), cut_hop=cut_hop)
+    edges.attrs.update(truncated=cut_hop is not None or dropped > 0, nodes=g.number_of_nodes(), centre=centre,
+                       graph=g, found=g.number_of_nodes() + dropped, cut_hop=cut_hop, reached=max(hops.values()))
     return g, edges
 
 
-def edge_table(g: nx.MultiDiGraph) -> pd.DataFrame:
-    """One row per edge of an ego network: from, from_name, type, to, to_name, hop, sources."""
-    rows = [{"from": u, "from_name": g.nodes[u]["name"], "type": k, "to": v, "to_name": g.nodes[v]["name"],
+def with_path(g: nx.MultiDiGraph, path: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``g`` with a path's nodes and relationships (graph.analysis.paths.path_graph) added and marked
+    ``on_path``; a node of the path that ``g`` lacks comes with ``hop`` None."""
+    out = g.copy()
+    for n, d in path.nodes(data=True):
+        if n not in out:
+            out.add_node(n, **d, hop=None)
+        out.nodes[n]["on_path"] = True
+    for u, v, k, d in path.edges(keys=True, data=True):
+        if not out.has_edge(u, v, key=k):
+            out.add_edge(u, v, key=k, **d, hop=None, sources=sorted(d.get("source_urls") or []))
+        out.edges[u, v, k]["on_path"] = True
+    return out
+
+
+def node_name(d: dict) -> str:
+    """What names a node of a pulled graph: its name, and for an accountability action (whose caption is its
+    kind) the kind in words with its year.
+
+    >>> node_name({"label": "AccountabilityAction", "name": "un_naming", "year": 2019})
+    'UN naming 2019'
+    >>> node_name({"label": "Company", "name": "NSO Group", "key": "company-nso-group"})
+    'NSO Group'
+    """
+    name = strip_controls(str(d.get("name") or d.get("key") or ""))
+    if d.get("label") == "AccountabilityAction":
+        kind = name.replace("_", " ").replace("un ", "UN ", 1) if name.startswith("un_") else name.replace("_", " ")
+        return f"{kind} {d['year']}" if d.get("year") is not None else kind
+    return name
+
+
+def edge_table(g: nx.MultiDiGraph, named=lambda d: d["name"]) -> pd.DataFrame:
+    """One row per edge of an ego network: from, from_name, type, to, to_name, hop, sources (names by ``named``,
+    of a node's attributes: the stored name by default, :func:`node_name` on the Explore page)."""
+    rows = [{"from": u, "from_name": named(g.nodes[u]), "type": k, "to": v, "to_name": named(g.nodes[v]),
              "hop": d.get("hop"), "sources": d.get("sources", [])} for u, v, k, d in g.edges(keys=True, data=True)]
     edges = pd.DataFrame(rows, columns=["from", "from_name", "type", "to", "to_name", "hop", "sources"])
     return edges.sort_values(["hop", "from", "type", "to"], kind="stable").reset_index(drop=True)
@@ -222,3 +271,43 @@ def ego_nodes(g: nx.MultiDiGraph) -> pd.DataFrame:
             for n, d in g.nodes(data=True)]
     df = pd.DataFrame(rows, columns=["node", "label", "name", "hop", "degree"])
     return df.sort_values(["hop", "node"], kind="stable").reset_index(drop=True)
+
+
+def explore_graph(store: Store, entity: str, depth: int = 1, max_nodes: int = 100, filters: EgoFilter | None = None,
+                  expand: Iterable[str] = (), path_to: str | None = None) -> tuple[nx.MultiDiGraph, pd.DataFrame]:
+    """What the Explore page draws: the ego network (:func:`ego_network` with ``filters`` and ``expand``;
+    a Transfer record drawn unfolded is named by its title, not its id) and, when ``path_to`` is given, the
+    first path from the entity to it (graph.analysis.paths.path_graph, over the whole graph, unfiltered)
+    added and marked ``on_path``. ``edges.attrs`` as :func:`ego_network`'s
+    (``nodes`` counts the ego network's), plus ``path`` (the path's nodes in order, empty when there is none
+    within 4 relationships) and ``path_added`` (its nodes that the ego network lacked)."""
+    from graph.analysis.paths import path_graph
+
+    g, edges = ego_network(store, entity, depth, max_nodes, filters=filters, expand=expand)
+    transfers = [n for n, d in g.nodes(data=True) if d.get("label") == "Transfer"]
+    for t, props in node_properties(store, transfers, ("title",)).items():  # unfolded: named, not by their id
+        if props.get("title"):
+            g.nodes[t]["name"] = props["title"]
+    order: list[str] = []
+    if path_to:
+        p = path_graph(store, edges.attrs["centre"], path_to)
+        if p.number_of_nodes():
+            g = with_path(g, p)
+            order = _walk(p, edges.attrs["centre"])
+    attrs = dict(edges.attrs, graph=g, path=order, path_added=g.number_of_nodes() - edges.attrs["nodes"])
+    edges = edge_table(g, node_name)
+    edges["hop"] = edges["hop"].astype("Int64")  # a path's own steps have none
+    edges.attrs.update(attrs)
+    return g, edges
+
+
+def _walk(p: nx.MultiDiGraph, start: str) -> list[str]:
+    """The nodes of a path graph in order from ``start`` (its edges may point either way)."""
+    u = p.to_undirected(as_view=True)
+    order, prev = [start], None
+    while True:
+        nxt = [n for n in sorted(u.neighbors(order[-1])) if n != prev and n not in order]
+        if not nxt:
+            return order
+        prev = order[-1]
+        order.append(nxt[0])

@@ -27,6 +27,25 @@ def explain(g: nx.Graph, path: list[str]) -> tuple[str, list[str], list[str]]:
     return "".join(parts), rels, sorted(sources)
 
 
+def _search(g: nx.Graph, s: str, t: str, cutoff: int, max_paths: int) -> list[list[str]]:
+    """Simple paths from ``s`` to ``t``, shortest first, at most ``cutoff`` long (before the sort by text)."""
+    if s not in g or t not in g or s == t:
+        return []
+    found: list[list[str]] = []
+    try:
+        for p in nx.shortest_simple_paths(g, s, t):
+            # past max_paths, keep only paths as long as the last one kept (so ties are cut by text, not
+            # by NetworkX's internal order), with a hard stop for hubs
+            if len(p) - 1 > cutoff or len(found) >= 10 * max_paths:
+                break
+            if len(found) >= max_paths and len(p) > len(found[-1]):
+                break
+            found.append(p)
+    except nx.NetworkXNoPath:
+        return []
+    return found
+
+
 def paths(store: Store, source: str, target: str, cutoff: int = 4, max_paths: int = 10) -> pd.DataFrame:
     """Shortest and further simple paths between two entities, up to ``cutoff`` hops.
 
@@ -47,22 +66,8 @@ def paths(store: Store, source: str, target: str, cutoff: int = 4, max_paths: in
         Empty when the two are not connected within ``cutoff``.
     """
     g = simple_undirected(load_graph(store, factual_rels(store)))
-    s, t = resolve(store, source), resolve(store, target)
+    found = _search(g, resolve(store, source), resolve(store, target), cutoff, max_paths)
     cols = ["rank", "length", "explanation", "relationships", "nodes", "sources"]
-    if s not in g or t not in g or s == t:
-        return pd.DataFrame([], columns=cols)
-    found: list[list[str]] = []
-    try:
-        for p in nx.shortest_simple_paths(g, s, t):
-            # past max_paths, keep only paths as long as the last one kept (so ties are cut by text, not
-            # by NetworkX's internal order), with a hard stop for hubs
-            if len(p) - 1 > cutoff or len(found) >= 10 * max_paths:
-                break
-            if len(found) >= max_paths and len(p) > len(found[-1]):
-                break
-            found.append(p)
-    except nx.NetworkXNoPath:
-        found = []
     rows = []
     for p in found:
         text, rels, srcs = explain(g, p)
@@ -72,3 +77,20 @@ def paths(store: Store, source: str, target: str, cutoff: int = 4, max_paths: in
     for i, r in enumerate(rows, 1):
         r["rank"] = i
     return pd.DataFrame(rows, columns=cols)
+
+
+def path_graph(store: Store, source: str, target: str, cutoff: int = 4) -> nx.MultiDiGraph:
+    """The first path :func:`paths` gives (shortest, then by text) as a graph to draw: its nodes (``label``,
+    ``key``, ``name``...) and, per step, the relationship its explanation names, in its real direction
+    (keyed by type, with its properties). Empty when the two are not connected within ``cutoff``."""
+    g = simple_undirected(load_graph(store, factual_rels(store)))
+    found = _search(g, resolve(store, source), resolve(store, target), cutoff, 10)
+    out = nx.MultiDiGraph()
+    if not found:
+        return out
+    best = min(found, key=lambda p: (len(p), explain(g, p)[0]))
+    out.add_nodes_from((n, g.nodes[n]) for n in best)
+    for u, v in zip(best, best[1:]):
+        rel = sorted(g[u][v]["rels"], key=lambda r: r["type"])[0]
+        out.add_edge(rel["from"], rel["to"], key=rel["type"], **{k: x for k, x in rel.items() if k not in ("from", "to")})
+    return out

@@ -206,3 +206,24 @@ def simple_undirected(g: nx.MultiDiGraph) -> nx.Graph:
         else:
             h.add_edge(u, v, rels=[{"from": u, "to": v, **d}])
     return h
+
+
+def node_properties(store: Store, nodes: Iterable[str], props: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The stored properties of ``nodes`` (``Label:key`` names), by node: ``props`` (schema properties of
+    each label; all of them by default), one query per label, keys as parameters. Unknown nodes are absent."""
+    by_label: dict[str, list[str]] = {}
+    for nid in nodes:
+        label, key = split_node_id(nid)
+        by_label.setdefault(label, []).append(key)
+    out: dict[str, dict[str, Any]] = {}
+    for label, keys in sorted(by_label.items()):
+        node = store.schema.node(label)
+        wanted = [p for p in (props if props is not None else node.props) if p in node.props]
+        cols = [f"n.{node.key} AS key"] + [f"n.{p} AS {p}" for p in wanted if p != node.key]
+        columns, rows = store.rows(f"MATCH (n:{label}) WHERE n.{node.key} IN $keys RETURN " + ", ".join(cols),
+                                   {"keys": keys})
+        for row in rows:
+            d = dict(zip(columns, row))
+            key = d.pop("key")
+            out[node_id(label, key)] = {node.key: key, **d} if node.key in wanted else d
+    return out
