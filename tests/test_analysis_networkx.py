@@ -8,6 +8,7 @@ Alpha, Beta, Gamma (IL and FR appear only through HEADQUARTERED_IN, which the co
 
 import json
 
+import networkx as nx
 import pandas as pd
 import pytest
 
@@ -303,3 +304,16 @@ def test_analyses_answer_the_same_on_both_backends(neo4j_server, sample_db, name
         a, b = run_analysis(e, name, params), run_analysis(n, name, params)
     assert not a.empty
     assert records(a) == records(b)
+
+
+def test_a_subgraph_cut_from_the_cached_core_is_the_subgraph_a_pull_gives(fx):
+    # load_graph serves parts of the accountability core from one pull of the core: node and edge order,
+    # attributes and all must be what a pull of just those types gives.
+    from graph.analysis.subgraph import _PULLED, _pull, load_graph
+
+    _PULLED.clear()
+    for rels in (("PERPETRATED_BY", "OCCURRED_IN"), ("SUPPLIED", "PART_OF", "FACILITATED", "PERPETRATED_BY")):
+        cut, pulled = load_graph(fx, rels), _pull(fx, tuple(sorted(rels)))
+        assert list(cut.nodes(data=True)) == list(pulled.nodes(data=True))
+        assert list(cut.edges(keys=True, data=True)) == list(pulled.edges(keys=True, data=True))
+        assert cut.number_of_edges() > 0 and nx.is_frozen(cut)
