@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import IngestError, ingest
-from tests.conftest import FIXTURES, SAMPLE
+from tests.helpers import FIXTURES, SAMPLE
 
 EXAMPLES = int(os.environ.get("TNR_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CI") is not None,

@@ -23,19 +23,10 @@ from pathlib import Path
 import pytest
 
 from ingest.bundle import sheet_names
-from tests.conftest import FIXTURES, ROOT, SAMPLE, _Neo4jContent
+from tests.helpers import FIXTURES, ROOT, SAMPLE
 from tests.test_backend_faults import one_error_line
 
 ROOT_USER = os.geteuid() == 0
-
-
-@pytest.fixture(autouse=True)
-def _neo4j_changed():
-    """These tests leave the Neo4j test server holding other data (and a failed ingest's marker). ``cli_store`` says
-    so to the conftest pytest loaded; this says it to ``tests.conftest`` too, which test modules import separately
-    (its ``ensure_neo4j_sample`` is the one tests/test_backends.py calls)."""
-    yield
-    _Neo4jContent.now = None
 
 
 def _hash(args: list[str], env: dict) -> str:
