@@ -387,39 +387,40 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
                    else (CompanyResolver(decisions), AgencyResolver(decisions), Redactor(), {}))
     resolver, agencies, redactor, given_ids = context
     writer = GraphWriter(store, schema, progress=progress)
-    with store.transaction(), writer:
-        if todo:
-            seed = RecordGraph()
-            for t in schema.tactics.values():
-                seed.node("Tactic", {"code": t.code, "label": t.label, "physical": t.physical})
-            writer.add(seed)
-        shared: dict[str, Any] = {"store": store}
-        drained = False
-        for n, ((kind, path), report) in enumerate(zip(items, reports), start=1):
-            if report.skipped:
-                continue
-            if kind == "citizenlab" and not drained:
-                # Its gazetteer is built from the graph, so everything before it is written now: first every input
-                # still to map is read through, so that one failing part-way stops the ingest before any write.
-                for later, later_report in zip(items[n - 1:], reports[n - 1:]):
-                    if not later_report.skipped:
-                        read_through(*later)
-                writer.drain()
-                drained = True
-            shared["person_ids"] = given_ids.get(str(path), {})
+    with store.transaction():
+        with writer:  # leaving it writes every row set aside
+            if todo:
+                seed = RecordGraph()
+                for t in schema.tactics.values():
+                    seed.node("Tactic", {"code": t.code, "label": t.label, "physical": t.physical})
+                writer.add(seed)
+            shared: dict[str, Any] = {"store": store}
+            drained = False
+            for n, ((kind, path), report) in enumerate(zip(items, reports), start=1):
+                if report.skipped:
+                    continue
+                if kind == "citizenlab" and not drained:
+                    # Its gazetteer is built from the graph, so everything before it is written now: first every input
+                    # still to map is read through, so that one failing part-way stops the ingest before any write.
+                    for later, later_report in zip(items[n - 1:], reports[n - 1:]):
+                        if not later_report.skipped:
+                            read_through(*later)
+                    writer.drain()
+                    drained = True
+                shared["person_ids"] = given_ids.get(str(path), {})
 
-            def ctx_of(source_id: str, f: Path, ref: str) -> Context:
-                shared["batch"] = writer.batch  # the chunk being mapped (earlier chunks are in the store)
-                return Context(source_id, keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
-                               shared=shared)
+                def ctx_of(source_id: str, f: Path, ref: str) -> Context:
+                    shared["batch"] = writer.batch  # the chunk being mapped (earlier chunks are in the store)
+                    return Context(source_id, keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
+                                   shared=shared)
 
-            made = _map_input(kind, path, report, writer, ctx_of, redactor)
-            completed = {"loaded_with": report.fingerprint, "input_records": report.records,
-                         "input_rejected": report.rejected}
-            writer.complete([{"id": sid, **completed} for sid in made.values()])
-            if progress:
-                progress("read", n, len(items))
-        if progress:
+                made = _map_input(kind, path, report, writer, ctx_of, redactor)
+                completed = {"loaded_with": report.fingerprint, "input_records": report.records,
+                             "input_rejected": report.rejected}
+                writer.complete([{"id": sid, **completed} for sid in made.values()])
+                if progress:
+                    progress("read", n, len(items))
+        if progress:  # every row is written: what is left is the commit
             progress("commit", 0, 1)
     return reports, writer, resolver, agencies, redactor
 
