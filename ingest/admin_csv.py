@@ -149,7 +149,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         for row in reader:
             yield reader.line_num, row
     except csv.Error as e:
-        raise readers.UnreadableFile(f"{path}: row {reader.line_num + 1}: not CSV: {e}") from None
+        raise readers.UnreadableFile(f"{path}: row {reader.line_num}: not CSV: {e}") from None
 
 
 def records(folder: Path) -> Iterator[tuple[Path, str, int, Any, str | None, Any]]:

@@ -176,7 +176,7 @@ def read_csv_dir(path: Path) -> Iterator[tuple[str, Path, int, dict[str, Any]]]:
                 yield sheet, f, i, {k.strip(): v for k, v in row.items() if k is not None}
         except csv.Error as e:
             if "field larger" not in str(e):
-                raise UnreadableFile(f"{f}: row {reader.line_num + 1}: not CSV: {e}") from None
+                raise UnreadableFile(f"{f}: row {reader.line_num}: not CSV: {e}") from None
             raise InputTooLarge(f"{f}: row {reader.line_num + 1}: {e} (a cell may hold at most {limit:,} "
                                 "characters: limits.jsonl_max_line_bytes in docs/schema.md)") from None
 

@@ -1,6 +1,9 @@
 """Ingest files into a store: detect the format, read what resolution and redaction need from the whole
-input, then stream: validate and map each record, set aside the bad ones, and write in chunks
-(ingest/writer.py), in one store transaction.
+input, then stream: validate and map each record, set aside the bad ones, and set the mapped rows aside on disk
+a chunk at a time (ingest/writer.py, ingest/spill.py), in one store transaction. Nothing is written until every
+input has been read whole (the Citizen Lab corpus, matched against the graph, has the inputs before it written
+first, once every input from it on has been read through), so an input that fails part-way writes nothing, on
+either backend.
 
 Re-running an ingest on the same input changes nothing: every write is an upsert keyed on ids
 that come from the input or are derived from content, and an input whose load completed with the same
@@ -235,6 +238,13 @@ def _records(kind: str, path: Path) -> Iterator[tuple[Path, str, int, Any, str |
         yield path, str(path), line, rec, err, MAPPERS[kind]
 
 
+def read_through(kind: str, path: Path) -> None:
+    """Read every record of one input and map none: a file that cannot be read whole fails here
+    (:class:`~ingest.readers.UnreadableFile`)."""
+    for _ in _records(kind, path):
+        pass
+
+
 PENDING = "pending "  # the loaded_with of a file Source whose input's load has not completed
 
 
@@ -354,10 +364,10 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
          context: MappingContext | None = None) -> tuple[list[FileReport], GraphWriter, CompanyResolver, AgencyResolver,
                                                    Redactor]:
     """Stream ``items`` into ``store``: records are mapped a chunk at a time and set aside, then written table by
-    table (ingest/writer.py), in one store transaction (committed in parts when large: Store.transaction). The
-    mapping context is read from the whole input first. An input whose load completed before with the same bytes and
-    settings is skipped unless ``force``. ``context``: what :func:`build_context` gave (default: built here, over
-    ``store``)."""
+    table (ingest/writer.py) once every input is read, in one store transaction (committed in parts when large:
+    Store.transaction). The mapping context is read from the whole input first. An input whose load completed
+    before with the same bytes and settings is skipped unless ``force``. ``context``: what :func:`build_context`
+    gave (default: built here, over ``store``)."""
     schema = load_schema()
     store.ensure_schema()  # idempotent; a rebuild's fresh store has no tables yet
     decisions = decisions or Decisions()
@@ -377,32 +387,40 @@ def load(store: Store, items: list[tuple[str, Path]], keep_private_names: bool =
                    else (CompanyResolver(decisions), AgencyResolver(decisions), Redactor(), {}))
     resolver, agencies, redactor, given_ids = context
     writer = GraphWriter(store, schema, progress=progress)
-    with store.transaction(), writer:
-        if todo:
-            seed = RecordGraph()
-            for t in schema.tactics.values():
-                seed.node("Tactic", {"code": t.code, "label": t.label, "physical": t.physical})
-            writer.add(seed)
-        shared: dict[str, Any] = {"store": store}
-        for n, ((kind, path), report) in enumerate(zip(items, reports), start=1):
-            if report.skipped:
-                continue
-            if kind == "citizenlab":
-                writer.drain()  # its gazetteer is built from the graph: everything before it must be there
-            shared["person_ids"] = given_ids.get(str(path), {})
+    with store.transaction():
+        with writer:  # leaving it writes every row set aside
+            if todo:
+                seed = RecordGraph()
+                for t in schema.tactics.values():
+                    seed.node("Tactic", {"code": t.code, "label": t.label, "physical": t.physical})
+                writer.add(seed)
+            shared: dict[str, Any] = {"store": store}
+            drained = False
+            for n, ((kind, path), report) in enumerate(zip(items, reports), start=1):
+                if report.skipped:
+                    continue
+                if kind == "citizenlab" and not drained:
+                    # Its gazetteer is built from the graph, so everything before it is written now: first every input
+                    # still to map is read through, so that one failing part-way stops the ingest before any write.
+                    for later, later_report in zip(items[n - 1:], reports[n - 1:]):
+                        if not later_report.skipped:
+                            read_through(*later)
+                    writer.drain()
+                    drained = True
+                shared["person_ids"] = given_ids.get(str(path), {})
 
-            def ctx_of(source_id: str, f: Path, ref: str) -> Context:
-                shared["batch"] = writer.batch  # the chunk being mapped (earlier chunks are in the store)
-                return Context(source_id, keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
-                               shared=shared)
+                def ctx_of(source_id: str, f: Path, ref: str) -> Context:
+                    shared["batch"] = writer.batch  # the chunk being mapped (earlier chunks are in the store)
+                    return Context(source_id, keep_private_names, resolver, agencies, record_ref=ref, file_name=f.name,
+                                   shared=shared)
 
-            made = _map_input(kind, path, report, writer, ctx_of, redactor)
-            completed = {"loaded_with": report.fingerprint, "input_records": report.records,
-                         "input_rejected": report.rejected}
-            writer.complete([{"id": sid, **completed} for sid in made.values()])
-            if progress:
-                progress("read", n, len(items))
-        if progress:
+                made = _map_input(kind, path, report, writer, ctx_of, redactor)
+                completed = {"loaded_with": report.fingerprint, "input_records": report.records,
+                             "input_rejected": report.rejected}
+                writer.complete([{"id": sid, **completed} for sid in made.values()])
+                if progress:
+                    progress("read", n, len(items))
+        if progress:  # every row is written: what is left is the commit
             progress("commit", 0, 1)
     return reports, writer, resolver, agencies, redactor
 

@@ -6,18 +6,17 @@ server is the one named by ``TNR_TEST_NEO4J_URI``/``TNR_TEST_NEO4J_PASSWORD`` (`
 or else one this session starts itself with ``tnr neo4j`` (graph/neo4j_server.py) in a temporary home. Tests wipe it,
 so it is never the server in ``NEO4J_URI``. Without Java and Maven the Neo4j half is skipped, except
 when ``TNR_REQUIRE_NEO4J=1`` (CI), where it fails.
+
+Constants and helpers that test modules import live in tests/helpers.py: a test module that imports this file
+by its package path (``tests.conftest``) would run it a second time beside the copy pytest loaded.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import uuid
 from pathlib import Path
 
 import psutil
@@ -25,48 +24,21 @@ import pytest
 
 from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import ingest
-
-# Pseudonyms are keyed by a secret (graph/pseudonyms.py): the tests and the CLI they start use a session one,
-# never the user's own (~/.config/tnr-graph/pseudonym.key).
-os.environ["TNR_SECRET_FILE"] = str(Path(tempfile.mkdtemp(prefix="tnr-test-secret-")) / "pseudonym.key")
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-REQUIRE_NEO4J = os.environ.get("TNR_REQUIRE_NEO4J") == "1"
-BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
-# Every process this test session starts inherits this mark, so one that outlives the session is found at
-# the end even after its parent died and it was re-parented (pytest_sessionfinish below).
-SESSION_MARK = "TNR_TEST_SESSION"
-os.environ.setdefault(SESSION_MARK, uuid.uuid4().hex)
-STRAGGLER_GRACE = 10.0
-
-
-def _marked(mark: str) -> list[psutil.Process]:
-    """Processes other than this one that carry this session's mark in their environment."""
-    out = []
-    for p in psutil.process_iter():
-        try:
-            if p.pid != os.getpid() and p.environ().get(SESSION_MARK) == mark:
-                out.append(p)
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            continue
-    return out
-
-
-def leftover_processes() -> list[psutil.Process]:
-    """Children of the test session (recursive) and processes it started that were re-parented."""
-    found = {p.pid: p for p in psutil.Process().children(recursive=True)}
-    found.update({p.pid: p for p in _marked(os.environ[SESSION_MARK])})
-    return list(found.values())
-
-
-def _describe(p: psutil.Process) -> str:
-    try:
-        return f"pid {p.pid}: {' '.join(p.cmdline())[:200]}"
-    except psutil.Error:
-        return f"pid {p.pid}"
+from tests.helpers import (
+    BACKENDS,
+    FIXTURES,
+    PAYLOADS,
+    REQUIRE_NEO4J,
+    SAMPLE,
+    STRAGGLER_GRACE,
+    _describe,
+    _free_port,
+    _Neo4jContent,
+    ensure_neo4j_sample,
+    leftover_processes,
+    load,
+    neo4j_store,
+)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -93,47 +65,6 @@ def pytest_sessionfinish(session, exitstatus):
     else:
         print(message, file=sys.stderr)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def stop_process_group(proc: subprocess.Popen, timeout: float = 30) -> None:
-    """SIGTERM the process group a test started with ``start_new_session=True``; SIGKILL what is left after ``timeout``."""
-    try:
-        group = [p for p in psutil.process_iter() if _pgid(p) == proc.pid]
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    _, alive = psutil.wait_procs(group, timeout=timeout)
-    for p in alive:
-        try:
-            p.kill()
-        except psutil.NoSuchProcess:
-            pass
-    proc.wait(timeout=10)
-
-
-def _pgid(p: psutil.Process) -> int | None:
-    try:
-        return os.getpgid(p.pid)
-    except (ProcessLookupError, PermissionError):
-        return None
-
-
-def load(db: Path, *paths: Path, **kw) -> None:
-    with EmbeddedStore(db, write=True) as store:
-        report = ingest(store, list(paths), **kw)
-    assert report.rejected == 0, [str(r) for r in report.rejects]
-
-
-def tnr(*args: str, env: dict | None = None, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real ``tnr`` CLI in a child process."""
-    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})}, timeout=timeout)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _no_neo4j(reason: str):
@@ -167,29 +98,6 @@ def neo4j_server(tmp_path_factory):
                "TNR_NEO4J_PORT": env["TNR_NEO4J_PORT"]}
     finally:
         subprocess.run([*script, "stop"], env=env, capture_output=True, timeout=120)
-
-
-def server_script_env(server: dict) -> dict:
-    """The environment for ``python -m graph.neo4j_server stop|start`` on the test server. A server this
-    session did not start (``TNR_TEST_NEO4J_URI``, as in CI) is restarted without the session's mark, so
-    the end-of-session check does not take the caller's server for a straggler."""
-    env = {**os.environ, "TNR_NEO4J_HOME": server["TNR_NEO4J_HOME"], "TNR_NEO4J_PORT": server["TNR_NEO4J_PORT"],
-           "NEO4J_PASSWORD": server["NEO4J_PASSWORD"]}
-    if os.environ.get("TNR_TEST_NEO4J_URI"):
-        env.pop(SESSION_MARK, None)
-    return env
-
-
-def neo4j_store(server: dict, write: bool = False):
-    from graph.store.neo4j import Neo4jStore
-
-    return Neo4jStore(server["NEO4J_URI"], server["NEO4J_USER"], server["NEO4J_PASSWORD"], write=write)
-
-
-class _Neo4jContent:
-    """What the shared test server holds now: "sample", or None after a test wrote to it."""
-
-    now: str | None = None
 
 
 @pytest.fixture(scope="session")
@@ -231,15 +139,6 @@ def sample_store(request, backend, sample_db):
         yield store
 
 
-def ensure_neo4j_sample(server: dict) -> None:
-    """Load the sample into the test server unless it holds exactly that already."""
-    if _Neo4jContent.now != "sample":
-        with neo4j_store(server, write=True) as w:
-            w.clear()
-            ingest(w, [SAMPLE])
-        _Neo4jContent.now = "sample"
-
-
 @pytest.fixture()
 def empty_store(request, backend, tmp_path):
     """An empty, writable store on each backend."""
@@ -273,9 +172,6 @@ def sample_cli(request, backend, sample_store, sample_db):
         return ["--db", str(sample_db)], {}
     server = request.getfixturevalue("neo4j_server")
     return ["--backend", "neo4j"], {k: v for k, v in server.items() if k.startswith("NEO4J_")}
-
-
-PAYLOADS = FIXTURES / "payloads"
 
 
 @pytest.fixture(scope="session")

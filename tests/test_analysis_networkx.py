@@ -24,7 +24,7 @@ from graph.output import records
 from graph.queries import QueryError
 from graph.store.base import StoreError
 from graph.store.embedded import EmbeddedStore
-from tests.conftest import tnr
+from tests.helpers import tnr
 
 
 def test_ego_network_depths_and_cap(fx):
@@ -297,7 +297,7 @@ NX_CASES = [("brokerage", {}), ("company_state", {}), ("state_projection", {"via
 @pytest.mark.neo4j
 @pytest.mark.parametrize("name,params", NX_CASES, ids=lambda v: v if isinstance(v, str) else repr(v))
 def test_analyses_answer_the_same_on_both_backends(neo4j_server, sample_db, name, params):
-    from tests.conftest import ensure_neo4j_sample, neo4j_store
+    from tests.helpers import ensure_neo4j_sample, neo4j_store
 
     ensure_neo4j_sample(neo4j_server)
     with EmbeddedStore(sample_db) as e, neo4j_store(neo4j_server) as n:

@@ -22,7 +22,7 @@ import pytest
 
 from graph.output import records
 from graph.queries import load_library, run_query
-from tests.conftest import tnr
+from tests.helpers import tnr
 
 NEW_QUERIES = {"origin_host_flows", "host_exposure", "corporate_complicity", "jurisdictions_that_could_act",
                "impunity_by_origin", "impunity_by_host", "impunity_by_tactic", "impunity_by_year",

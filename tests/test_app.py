@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from graph.queries import load_library
 from graph.safe_text import WORD_JOINER
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def _point_app_at(monkeypatch, sample_cli):

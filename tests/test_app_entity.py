@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.test_app import _point_app_at, shown
 
 PAGE = "app_pages/entity.py"

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from graph.analysis import run_analysis
 from graph.output import records
 from graph.queries import load_library
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.test_app import _point_app_at
 
 

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, _free_port
+from tests.helpers import ROOT, _free_port
 
 
 def _get(port: int, path: str, host: str, headers: dict | None = None) -> tuple[int, str]:

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash
-from tests.conftest import (
+from tests.helpers import (
     IN_CI,
     ROOT,
     SAMPLE,

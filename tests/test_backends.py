@@ -12,7 +12,7 @@ from graph.queries import get_query, load_library, run_query
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash
 from graph.store.sync import copy_graph
-from tests.conftest import ensure_neo4j_sample, neo4j_store, server_script_env, tnr
+from tests.helpers import ensure_neo4j_sample, neo4j_store, server_script_env, tnr
 
 pytestmark = pytest.mark.neo4j
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-from tests.conftest import IN_CI, ROOT, stop_process_group
+from tests.helpers import IN_CI, ROOT, stop_process_group
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -432,7 +432,7 @@ def test_payloads_stay_text_on_every_page_and_in_the_graph(payload_cli, tmp_path
 
     from graph.analysis import ANALYSES
     from graph.queries import load_library
-    from tests.conftest import PAYLOADS
+    from tests.helpers import PAYLOADS
 
     payloads = json.loads((PAYLOADS / "payloads.json").read_text(encoding="utf-8"))
     shots = Path(os.environ.get("TNR_SCREENSHOTS", tmp_path))

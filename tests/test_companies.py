@@ -23,7 +23,7 @@ from graph.companies import (
     technologies,
 )
 from graph.queries import QueryError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def _rows(df, *cols):

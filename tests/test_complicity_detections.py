@@ -3,7 +3,7 @@
 from graph.analysis.complicity import complicity_links, complicity_scores
 from graph.queries import run_query
 from ingest.pipeline import ingest
-from tests.conftest import SAMPLE
+from tests.helpers import SAMPLE
 
 
 def test_detections_are_flagged_and_not_scored(empty_store, tmp_path):

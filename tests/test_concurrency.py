@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import ROOT, SAMPLE, load, tnr
+from tests.helpers import ROOT, SAMPLE, load, tnr
 
 HOLD_WRITE_LOCK = """
 import sys, time

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from bench.crash_trials import PHASES, run_trials
-from tests.conftest import BACKENDS, _Neo4jContent
+from tests.helpers import BACKENDS, _Neo4jContent
 
 INCIDENTS = 800
 

@@ -12,7 +12,7 @@ import typer.main
 from graph.analysis import ANALYSES
 from graph.cli import app
 from graph.queries import load_library
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 ANALYSES_DOC = (ROOT / "docs" / "analyses.md").read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ from graph.export.selection import ego_selection, path_selection, query_selectio
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash
 from ingest.pipeline import ingest
-from tests.conftest import FIXTURES, SAMPLE, _Neo4jContent, neo4j_store, tnr
+from tests.helpers import FIXTURES, SAMPLE, _Neo4jContent, neo4j_store, tnr
 
 FTM_FIXTURE = FIXTURES / "ftm" / "entity_list_and_ofac.ftm.jsonl"
 

@@ -16,7 +16,7 @@ from graph.store.embedded import EmbeddedStore
 from ingest.external.citizenlab import Gazetteer
 from ingest.pipeline import ingest
 from ingest.resolve import CompanyResolver, Decisions
-from tests.conftest import IN_CI, ROOT
+from tests.helpers import IN_CI, ROOT
 
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 REFERENCE = ROOT.parent / "shared" / "data" / "reference"
@@ -121,7 +121,7 @@ def test_fixture_provenance_file_exists():
 @needs_external
 def test_reports_linking_a_vendor_to_a_state(empty_store):
     from graph.queries import run_query
-    from tests.conftest import SAMPLE
+    from tests.helpers import SAMPLE
 
     assert ingest(empty_store, [SAMPLE, EXTERNAL / "citizenlab-reports-corpus"]).rejected == 0
     got = run_query(empty_store, "reports_linking", {"company": "company-hacking-team", "state": "ET"})

@@ -10,7 +10,7 @@ import pytest
 
 from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import ingest
-from tests.conftest import FIXTURES, IN_CI, ROOT, SAMPLE
+from tests.helpers import FIXTURES, IN_CI, ROOT, SAMPLE
 from tests.test_ingest import snapshot
 
 SII_FIX = FIXTURES / "external" / "sii"
@@ -115,7 +115,7 @@ def test_bad_decisions_file_is_a_clear_error(tmp_path):
 
 
 def test_cli_writes_the_merge_log(tmp_path):
-    from tests.conftest import tnr
+    from tests.helpers import tnr
     res = tnr("ingest", str(SII_FIX), "--db", str(tmp_path / "m.lbug"), "--rejects", str(tmp_path / "rejects.jsonl"))
     assert res.returncode == 1  # the one record without a recipient
     log = [json.loads(line) for line in (tmp_path / "merges.jsonl").read_text().splitlines()]

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import IngestError, ingest
-from tests.conftest import FIXTURES, SAMPLE
+from tests.helpers import FIXTURES, SAMPLE
 
 EXAMPLES = int(os.environ.get("TNR_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CI") is not None,
@@ -107,9 +107,10 @@ def case_file(draw) -> tuple[bytes, list[str]]:
 # --- the invariant ---------------------------------------------------------------------------
 
 
-def check(store: EmbeddedStore, paths: list[Path], source_type: str | None = None, good: list[str] = ()):
+def check(stores: FuzzStore, paths: list[Path], source_type: str | None = None, good: list[str] = ()):
     """Ingest ``paths``: no exception but IngestError (naming the input), every record accounted for,
     every reject explained, every valid incident loaded. Returns the report (None if refused whole)."""
+    store = stores.next()
     try:
         report = ingest(store, paths, source_type)
     except IngestError as e:
@@ -126,10 +127,34 @@ def check(store: EmbeddedStore, paths: list[Path], source_type: str | None = Non
     return report
 
 
+class FuzzStore:
+    """One database for every generated input of a test, closed and opened again every ``REOPEN`` ingests: an open
+    Ladybug database keeps about 18 MiB more with each ingest until it is closed (docs/reliability.md, section 4),
+    so 1,000 inputs into one open store filled the machine's memory."""
+
+    REOPEN = 20
+
+    def __init__(self, path: Path):
+        self.path, self.store, self.ingests = path, None, 0
+
+    def next(self) -> EmbeddedStore:
+        if self.store is None or self.ingests % self.REOPEN == 0:
+            self.close()
+            self.store = EmbeddedStore(self.path, write=True)
+        self.ingests += 1
+        return self.store
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
 @pytest.fixture()
 def fuzz_store(tmp_path):
-    with EmbeddedStore(tmp_path / "fuzz.lbug", write=True) as store:
-        yield store
+    stores = FuzzStore(tmp_path / "fuzz.lbug")
+    yield stores
+    stores.close()
 
 
 def _fresh(tmp_path: Path) -> Path:

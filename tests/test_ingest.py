@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from graph.store.snapshot import canonical_lines
 from ingest.pipeline import ingest
-from tests.conftest import FIXTURES, SAMPLE, tnr
+from tests.helpers import FIXTURES, SAMPLE, tnr
 
 
 def snapshot(store) -> list[str]:

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from graph.store.snapshot import graph_hash
-from tests.conftest import ROOT, SAMPLE, ensure_neo4j_sample, neo4j_store, tnr
+from tests.helpers import ROOT, SAMPLE, ensure_neo4j_sample, neo4j_store, tnr
 
 # A writer that claims the marker (as an ingest does before its first read of the graph) and waits.
 HOLD = """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from graph.queries import INTERNAL_PACKAGE, load_library, run_internal
-from tests.conftest import tnr
+from tests.helpers import tnr
 
 INTERNAL = sorted(load_library(INTERNAL_PACKAGE))
 # The parameters of the internal queries that require some (values of the sample).

@@ -14,7 +14,7 @@ import pytest
 
 from graph.schema import load_schema
 from ingest.pipeline import IngestError, ingest
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def _case(i: int, **kw) -> dict:

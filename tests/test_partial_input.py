@@ -12,6 +12,7 @@ capabilities that let root ignore file modes (``setpriv --bounding-set -dac_over
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -22,19 +23,10 @@ from pathlib import Path
 import pytest
 
 from ingest.bundle import sheet_names
-from tests.conftest import FIXTURES, ROOT, SAMPLE, _Neo4jContent
+from tests.helpers import FIXTURES, ROOT, SAMPLE
 from tests.test_backend_faults import one_error_line
 
 ROOT_USER = os.geteuid() == 0
-
-
-@pytest.fixture(autouse=True)
-def _neo4j_changed():
-    """These tests leave the Neo4j test server holding other data (and a failed ingest's marker). ``cli_store`` says
-    so to the conftest pytest loaded; this says it to ``tests.conftest`` too, which test modules import separately
-    (its ``ensure_neo4j_sample`` is the one tests/test_backends.py calls)."""
-    yield
-    _Neo4jContent.now = None
 
 
 def _hash(args: list[str], env: dict) -> str:
@@ -138,13 +130,11 @@ def test_a_workbook_cut_short_loads_nothing(cli_store, tmp_path):
     assert _hash(args, env) == before
 
 
-def test_a_workbook_cut_short_while_writing_loads_none_of_it(cli_store, backend, tmp_path, request):
-    """--keep-private-names reads no names first: the damaged sheet is found while its first rows are being written
-    (in chunks of 3 records here). The workbook must load none of its rows; the file before it loads whole on Neo4j."""
-    if backend == "neo4j":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Neo4j commits each chunk as it is written, so the workbook's rows before the damage stay; needs "
-            "ingest/pipeline.py to read (or spill) an input whole before its first write (the lead's spill-then-write)")))
+def test_a_workbook_cut_short_while_writing_loads_none_of_it(cli_store, tmp_path):
+    """--keep-private-names reads no names first, so the damaged sheet is found while the workbook's records are
+    mapped (in chunks of 3 here). Every chunk is set aside on disk (ingest/spill.py) and nothing is written before
+    every input is read whole, so the failure writes nothing, the file before it included, on both backends (until
+    the spill-then-write, Neo4j kept the chunks mapped before the damage)."""
     args, env = cli_store
     args = [*args, "--rejects", str(tmp_path / "r.jsonl")]
     book = _workbook_cut_short(tmp_path / "analysis.xlsx")
@@ -152,12 +142,46 @@ def test_a_workbook_cut_short_while_writing_loads_none_of_it(cli_store, backend,
     res = _ingest(args, env, SAMPLE / "un_reprisals_reports.jsonl", book, extra=("--keep-private-names",),
                   run_env={"TNR_INGEST_CHUNK": "3"})
     one_error_line(res, f"{book}: sheet relationships cannot be read after row")
-    if backend == "embedded":
-        assert _hash(args, env) == before  # one transaction: nothing of the ingest
-        return
-    # Neo4j: the reports file whole and marked complete, nothing of the workbook (no node sourced from it)
-    clean = tmp_path / "clean.lbug"
-    ok = _ingest(["--db", str(clean), "--rejects", str(tmp_path / "r2.jsonl")], {}, SAMPLE / "un_reprisals_reports.jsonl",
-                 extra=("--keep-private-names",))
-    assert ok.returncode == 0, ok.stderr
-    assert _hash(args, env) == _hash(["--db", str(clean)], {})
+    assert _hash(args, env) == before
+
+
+def test_a_rebuild_from_a_damaged_workbook_keeps_the_old_graph(cli_store, tmp_path):
+    """``tnr ingest --rebuild`` empties the graph, but not before its input is read: a workbook found damaged while it
+    is read leaves the old graph whole, and readers see it as it was (no failed ingest to report). Until this, Neo4j
+    deleted the graph first, so the failed rebuild left it empty."""
+    args, env = cli_store
+    args = [*args, "--rejects", str(tmp_path / "r.jsonl")]
+    res = _ingest(args, env, SAMPLE / "un_reprisals_reports.jsonl")
+    assert res.returncode == 0, res.stderr
+    before = _hash(args, env)
+    book = _workbook_cut_short(tmp_path / "analysis.xlsx")
+    res = _ingest(args, env, book, extra=("--rebuild", "--keep-private-names"), run_env={"TNR_INGEST_CHUNK": "3"})
+    one_error_line(res, f"{book}: sheet relationships cannot be read after row")
+    assert _hash(args, env) == before
+    read = _tnr_read(args[:2], env, "stats", "--hash")
+    assert read.returncode == 0 and read.stdout.split()[-1] == before, (read.stdout, read.stderr)
+
+
+def _tnr_read(args: list[str], env: dict, *command: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "graph.cli", *command, *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **env}, timeout=120)
+
+
+def test_an_input_after_the_report_corpus_is_read_before_anything_is_written(cli_store, tmp_path):
+    """The Citizen Lab corpus is matched against the graph, so the inputs before it are written before it is mapped;
+    the inputs from it on are read through first, so a neo4j-admin CSV (loaded after it) that fails part-way (a cell
+    beyond the CSV reader's limit, in its third row) stops the ingest before any write, on both backends."""
+    args, env = cli_store
+    args = [*args, "--rejects", str(tmp_path / "r.jsonl")]
+    corpus = tmp_path / "raw_citizenlab_report_data.json"
+    corpus.write_text(json.dumps([{"report_link": "https://citizenlab.org/2020/01/a-report/", "title": "A report",
+                                   "date": "2020-01-02", "text": "Spyware sold to Ethiopia."}]), encoding="utf-8")
+    admin = tmp_path / "admin"
+    admin.mkdir()
+    big = "x" * (csv.field_size_limit() + 1)
+    (admin / "nodes_Country.csv").write_text(f"iso2:ID(Country),:LABEL,name\nFR,Country,France\nDE,Country,{big}\n",
+                                              encoding="utf-8")
+    before = _hash(args, env)
+    res = _ingest(args, env, SAMPLE / "cases.jsonl", corpus, admin)
+    one_error_line(res, f"{admin / 'nodes_Country.csv'}: row 3: not CSV")
+    assert _hash(args, env) == before

@@ -25,7 +25,7 @@ from graph.queries import load_library, run_query
 from graph.search import NameIndex, pick
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash, node_rows, rel_rows, triples
-from tests.conftest import FIXTURES, ROOT, neo4j_store, tnr
+from tests.helpers import FIXTURES, ROOT, neo4j_store, tnr
 
 FIXTURE = FIXTURES / "privacy"
 PRIVATE = ["Tomás Ibáñez Roura", "LEILA NOURZAD", "Mariam Qāsimova", "Sadiq Varhadi", "Hana Berisha", "Dren Krasniqi"]

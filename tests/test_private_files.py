@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from graph.store.embedded import EmbeddedStore
-from tests.conftest import FIXTURES, ROOT, tnr
+from tests.helpers import FIXTURES, ROOT, tnr
 
 UMASKS = [0o022, 0o000]
 

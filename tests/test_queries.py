@@ -6,7 +6,7 @@ import pytest
 
 from graph.output import records
 from graph.queries import QueryError, bind, get_query, load_library, run_query
-from tests.conftest import tnr
+from tests.helpers import tnr
 
 
 def test_library_headers_are_complete():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.reader_trials import run_trials
-from tests.conftest import BACKENDS, _Neo4jContent
+from tests.helpers import BACKENDS, _Neo4jContent
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

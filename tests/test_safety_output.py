@@ -18,7 +18,7 @@ from rich.console import Console
 
 from graph.output import to_csv, to_json, to_rich_table
 from graph.safe_text import WORD_JOINER, markdown, spreadsheet_cell, strip_controls, terminal
-from tests.conftest import PAYLOADS, tnr
+from tests.helpers import PAYLOADS, tnr
 
 PAYLOAD = json.loads((PAYLOADS / "payloads.json").read_text(encoding="utf-8"))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")

@@ -5,7 +5,7 @@ import json
 
 from graph.store.snapshot import HASH_VERSION, canonical_lines, graph_hash
 from ingest.pipeline import ingest
-from tests.conftest import SAMPLE, tnr
+from tests.helpers import SAMPLE, tnr
 
 
 def test_an_empty_graph_hashes_to_the_version_alone(empty_store):

@@ -12,7 +12,7 @@ from graph.store.snapshot import graph_hash
 from ingest import writer as ingest_writer
 from ingest.pipeline import ingest, input_fingerprint, settings_fingerprint
 from ingest.resolve import Decisions
-from tests.conftest import FIXTURES, IN_CI, ROOT, SAMPLE
+from tests.helpers import FIXTURES, IN_CI, ROOT, SAMPLE
 
 # the sample, a spreadsheet bundle (with its bad rows) and SII records: every kind of record a chunk can cut
 INPUTS = [SAMPLE, FIXTURES / "bundle", FIXTURES / "external" / "sii"]
@@ -76,7 +76,7 @@ def test_the_fingerprint_follows_the_settings(tmp_path):
 
 
 def test_the_cli_says_what_it_skipped(cli_store, tmp_path):
-    from tests.conftest import tnr
+    from tests.helpers import tnr
 
     args, env = cli_store
     assert tnr("ingest", str(SAMPLE), *args, "--rejects", str(tmp_path / "r.jsonl"), env=env).returncode == 0

@@ -11,7 +11,7 @@ import pytest
 
 from graph.store.snapshot import graph_hash
 from ingest.pipeline import ingest
-from tests.conftest import SAMPLE
+from tests.helpers import SAMPLE
 
 ONE = {"id": "company-one", "name": "One", "aliases": ["Uno"]}
 TWO = {"id": "company-two", "name": "Two"}
@@ -89,7 +89,7 @@ def test_a_large_embedded_ingest_commits_in_parts_marked_pending_and_the_next_ru
     from graph.store import open_store
     from graph.store.base import StoreError
     from graph.store.embedded import EmbeddedStore
-    from tests.conftest import tnr
+    from tests.helpers import tnr
 
     db = tmp_path / "parts.lbug"
     with EmbeddedStore(db, write=True) as store:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE, stop_process_group
+from tests.helpers import ROOT, SAMPLE, stop_process_group
 
 APP_PAGES_CHECK = """
 import sys

@@ -105,7 +105,8 @@ class Store(ABC):
 
     def start_afresh(self) -> None:
         """Empty the graph for a rebuild (``tnr ingest --rebuild``). A backend that can, leaves no trace of the old
-        graph behind (the embedded store starts a new file); the default deletes everything."""
+        graph behind (the embedded store starts a new file); the default deletes everything. Neo4j, which cannot put
+        a deleted graph back, deletes it at the rebuild's first write and reads as empty until then."""
         self.clear()
 
     def forget_previous(self) -> None:  # noqa: B027 - the rebuild succeeded: drop what start_afresh set aside

@@ -92,6 +92,7 @@ class Neo4jStore(Store):
             raise self._error(e) from None
         self._seen: Marker | None = None  # the marker as this reader's first query saw it
         self._wrote = False
+        self._afresh = False  # start_afresh: empty the graph at the first write (reads see it empty until then)
         self._claim = IngestClaim(self._session, self.shown_uri,
                                   float(os.environ.get("TNR_LOCK_TIMEOUT", "120")))
         if write:
@@ -142,6 +143,8 @@ class Neo4jStore(Store):
 
     # reads -------------------------------------------------------------------------------------
     def rows(self, cypher, params=None):
+        if self._afresh:
+            return [], []
         @unit_of_work(timeout=READ_TIMEOUT)
         def work(tx):
             # A reader checks the ingest marker before and after its query, in the same transaction: while an
@@ -205,6 +208,7 @@ class Neo4jStore(Store):
     def _write(self, cypher: str, params: dict | None = None) -> None:
         if not self.write:
             raise StoreError(f"Neo4j at {self.shown_uri} is open read-only")
+        self._empty_now()
         self._wrote = True
         try:
             with self._session() as s:
@@ -240,15 +244,24 @@ class Neo4jStore(Store):
     def writing(self):
         return self.transaction()  # on Neo4j a transaction is the marker's claim; nested claims count
 
+    # A rebuild empties the graph at its first write, not before: until then the store answers as the empty graph it
+    # will be, so an input that fails while it is read (before anything is written) leaves the old graph whole.
     def start_afresh(self) -> None:
         self._begin()
-        self.clear()
+        self._afresh = True
+
+    def _empty_now(self) -> None:
+        if self._afresh:
+            self._afresh = False
+            self.clear()
 
     def forget_previous(self) -> None:
+        self._empty_now()  # a rebuild that wrote nothing still leaves an empty graph
         self._commit()
 
     def restore_previous(self) -> None:
-        self._rollback()  # the old graph is gone: the marker stays, failed, until a rebuild completes
+        self._afresh = False
+        self._rollback()  # once something was written the old graph is gone: the marker stays, failed, until a rebuild completes
 
     def ensure_schema(self) -> None:
         for stmt in [*neo4j_constraints(self.schema), CONSTRAINT]:
