@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.test_app import _point_app_at, shown
 
 PAGE = "app_pages/console.py"

@@ -14,7 +14,7 @@ from graph.console import ConsoleRefused, check, rules, run_console
 from graph.store.base import StoreError
 from graph.store.embedded import EmbeddedStore
 from graph.store.snapshot import graph_hash
-from tests.conftest import FIXTURES, ROOT, ensure_neo4j_sample, neo4j_store, tnr
+from tests.helpers import FIXTURES, ROOT, ensure_neo4j_sample, neo4j_store, tnr
 
 HOSTILE = yaml.safe_load((FIXTURES / "hostile_cypher.yaml").read_text(encoding="utf-8"))
 TIMEOUT = 2.0

@@ -11,7 +11,7 @@ from graph.analysis.ego import FOLDED, EgoFilter, apply_filter, ego_network, exp
 from graph.analysis.paths import path_graph, paths
 from graph.view import legend, node_name, positions, pyvis_html, truncate
 from ingest.pipeline import ingest
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 SII = FIXTURES / "external" / "sii"
 
