@@ -42,7 +42,7 @@ def busiest(store) -> dict[str, str]:
 def params_for(query, entity: dict[str, str]) -> tuple[str, dict]:
     given = {}
     for name in query.parameters:
-        if name in STATE_PARAMS:
+        if name in STATE_PARAMS and not any(p in given for p in STATE_PARAMS):  # one state: origin, not host too
             given[name] = entity["state"]
         elif name in COMPANY_PARAMS and entity["company"]:
             given[name] = entity["company"]

@@ -193,3 +193,4 @@ def payload_cli(request, backend, payload_db):
         w.clear()
         ingest(w, [PAYLOADS])
     return ["--backend", "neo4j"], {k: v for k, v in server.items() if k.startswith("NEO4J_")}
+collect_ignore = ["helpers.py", "app_helpers.py"]  # imported as tests.helpers, never collected under a second name

@@ -21,6 +21,7 @@ import psutil
 import pytest
 
 from graph.store.embedded import EmbeddedStore
+from graph.store.snapshot import canonical_lines
 from ingest.pipeline import ingest
 
 # Pseudonyms are keyed by a secret (graph/pseudonyms.py): the tests and the CLI they start use a session one,
@@ -151,3 +152,45 @@ def duplicated_modules(modules: dict | None = None) -> dict[str, list[str]]:
         if f and Path(f).resolve().parent == here:
             names.setdefault(str(Path(f).resolve().relative_to(here.parent)), []).append(name)
     return {f: sorted(n) for f, n in names.items() if len(n) > 1}
+
+
+def snapshot(store) -> list[str]:
+    """Every node and relationship with all its properties, for comparing two states of a graph."""
+    return list(canonical_lines(store))
+
+
+def one_error_line(res: subprocess.CompletedProcess, *needles: str, code: int = 2) -> str:
+    """The command failed with ``code``, no traceback, and exactly one ``error:`` line holding every needle."""
+    assert res.returncode == code, (res.returncode, res.stdout[-2000:], res.stderr[-2000:])
+    assert "Traceback" not in res.stderr, res.stderr
+    lines = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, res.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    # the line is the whole message: nothing of it spills onto the next line
+    after = res.stderr.split(lines[0], 1)[1]
+    assert not after.strip(), res.stderr
+    return lines[0]
+
+
+# A writer that claims the marker (as an ingest does before its first read of the graph) and waits.
+HOLD = """
+import os, sys, time
+from graph.store.neo4j import Neo4jStore
+s = Neo4jStore(os.environ["NEO4J_URI"], os.environ["NEO4J_USER"], os.environ["NEO4J_PASSWORD"], write=True)
+with s.writing():
+    print("claimed", flush=True)
+    time.sleep(float(sys.argv[1]))
+s.close()
+"""
+
+
+def _env(server: dict) -> dict:
+    return {k: v for k, v in server.items() if k.startswith("NEO4J_")}
+
+
+def _hold(server: dict, seconds: float) -> subprocess.Popen:
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(seconds)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                         env={**os.environ, **_env(server)}, start_new_session=True)
+    assert p.stdout.readline().strip() == "claimed"
+    return p

@@ -1,23 +1,11 @@
 """The Streamlit app (all four pages), run headless by Streamlit's own test harness, on both backends."""
 
-import re
 
 from streamlit.testing.v1 import AppTest
 
 from graph.queries import load_library
-from graph.safe_text import WORD_JOINER
+from tests.app_helpers import _app, _point_app_at, shown
 from tests.helpers import ROOT
-
-
-def _point_app_at(monkeypatch, sample_cli):
-    args, env = sample_cli
-    if args[0] == "--db":
-        monkeypatch.setenv("TNR_BACKEND", "embedded")
-        monkeypatch.setenv("TNR_DB", args[1])
-    else:
-        monkeypatch.setenv("TNR_BACKEND", "neo4j")
-        for k, v in env.items():
-            monkeypatch.setenv(k, v)
 
 
 def test_app_shows_counts_and_a_query(sample_cli, monkeypatch):
@@ -31,12 +19,6 @@ def test_app_shows_counts_and_a_query(sample_cli, monkeypatch):
     at.text_input(key="overview-cross_border_reach:origin").set_value("CN")
     at.button[0].click().run()
     assert list(at.dataframe[1].value.host) == ["TH", "US", "IE", "NL"]
-
-
-def shown(markdown_text: str) -> str:
-    """What a Markdown element shows: the text without the backslashes and word joiners of
-    graph.safe_text.markdown."""
-    return re.sub(r"\\(.)", r"\1", markdown_text).replace(WORD_JOINER, "")
 
 
 def test_app_without_a_database_says_what_to_do(tmp_path, monkeypatch):
@@ -54,13 +36,6 @@ def test_app_with_neo4j_unreachable_says_so(monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert "cannot reach Neo4j at bolt://127.0.0.1:9" in shown(at.error[0].value)
-
-
-def _app(monkeypatch, sample_cli) -> AppTest:
-    _point_app_at(monkeypatch, sample_cli)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    assert not at.exception
-    return at
 
 
 def test_questions_page_runs_every_query_from_its_header(sample_cli, monkeypatch):

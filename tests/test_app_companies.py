@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.test_app import shown
-from tests.test_app_forms import _page
+from tests.app_helpers import _page, shown
 
 
 def test_formula_terms_and_the_eu_filter(sample_cli, monkeypatch):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.app_helpers import _point_app_at, shown
 from tests.helpers import ROOT
-from tests.test_app import _point_app_at, shown
 
 PAGE = "app_pages/console.py"
 RWANDA = ("MATCH (i:Incident)-[r:PERPETRATED_BY]->(c:Country {iso2: $origin}) "

@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.app_helpers import _point_app_at, shown
 from tests.helpers import ROOT
-from tests.test_app import _point_app_at, shown
 
 PAGE = "app_pages/entity.py"
 

@@ -8,28 +8,12 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from graph.analysis import run_analysis
-from graph.output import records
 from graph.queries import load_library
-from tests.helpers import ROOT
-from tests.test_app import _point_app_at
-
-
-def _page(monkeypatch, sample_cli, page: str | None = None) -> AppTest:
-    _point_app_at(monkeypatch, sample_cli)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception
-    return at
+from tests.app_helpers import _page, _plain
 
 
 def _rows(at: AppTest, i: int = 0) -> list[dict]:
     return _plain(at.dataframe[i].value)
-
-
-def _plain(df: pd.DataFrame) -> list[dict]:
-    """Rows as Python values (a shown table's list cells come back as numpy arrays)."""
-    return records(df.map(lambda v: v.tolist() if hasattr(v, "tolist") and not isinstance(v, str) else v))
 
 
 def _query_box(at: AppTest):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_app_forms import _page, _plain
+from tests.app_helpers import _page, _plain
 
 SECTIONS = ["host_exposure", "impunity_by_host", "un_naming_by_state", "un_naming_gap"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.test_app import _app
+from tests.app_helpers import _app
 
 
 def _link_columns(table) -> dict[str, str]:

@@ -9,9 +9,7 @@ import json
 
 import pyarrow as pa
 
-from tests.test_app import shown
-from tests.test_app_forms import _page
-from tests.test_world import _keys
+from tests.app_helpers import _keys, _page, shown
 
 
 def _flows(at) -> list[tuple]:

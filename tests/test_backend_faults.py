@@ -28,26 +28,13 @@ from tests.helpers import (
     _free_port,
     ensure_neo4j_sample,
     neo4j_store,
+    one_error_line,
     server_script_env,
     stop_process_group,
     tnr,
 )
 
 ROOT_USER = os.geteuid() == 0
-
-
-def one_error_line(res: subprocess.CompletedProcess, *needles: str, code: int = 2) -> str:
-    """The command failed with ``code``, no traceback, and exactly one ``error:`` line holding every needle."""
-    assert res.returncode == code, (res.returncode, res.stdout[-2000:], res.stderr[-2000:])
-    assert "Traceback" not in res.stderr, res.stderr
-    lines = [line for line in res.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1, res.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    # the line is the whole message: nothing of it spills onto the next line
-    after = res.stderr.split(lines[0], 1)[1]
-    assert not after.strip(), res.stderr
-    return lines[0]
 
 
 def neo4j_env(server: dict, **overrides: str) -> dict:

@@ -61,7 +61,7 @@ def test_the_same_ingest_gives_the_same_counts(both):
 
 
 def test_sync_round_trip(neo4j_server, sample_db, tmp_path):
-    from tests.test_ingest import snapshot
+    from tests.helpers import snapshot
 
     with EmbeddedStore(sample_db) as source, neo4j_store(neo4j_server, write=True) as neo:
         neo.clear()

@@ -158,7 +158,7 @@ def test_neo4j_explain_tells_the_query_type(neo4j_server):
 
 @pytest.mark.neo4j
 def test_the_console_during_a_neo4j_ingest_says_so_and_is_no_refusal(neo4j_server):
-    from tests.test_ingest_marker import _hold
+    from tests.helpers import _hold
 
     ensure_neo4j_sample(neo4j_server)
     holder = _hold(neo4j_server, 8)  # a writer holds the "ingest in progress" marker

@@ -10,8 +10,7 @@ import pytest
 
 from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import ingest
-from tests.helpers import FIXTURES, IN_CI, ROOT, SAMPLE
-from tests.test_ingest import snapshot
+from tests.helpers import FIXTURES, IN_CI, ROOT, SAMPLE, snapshot
 
 SII_FIX = FIXTURES / "external" / "sii"
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from graph.store.snapshot import canonical_lines
 from ingest.pipeline import ingest
-from tests.helpers import FIXTURES, SAMPLE, tnr
-
-
-def snapshot(store) -> list[str]:
-    """Every node and relationship with all its properties, for comparing two states of a graph."""
-    return list(canonical_lines(store))
+from tests.helpers import FIXTURES, SAMPLE, snapshot, tnr
 
 
 def test_sample_counts(sample_store):

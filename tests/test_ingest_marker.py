@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from graph.store.snapshot import graph_hash
-from tests.helpers import ROOT, SAMPLE, ensure_neo4j_sample, neo4j_store, tnr
-
-# A writer that claims the marker (as an ingest does before its first read of the graph) and waits.
-HOLD = """
-import os, sys, time
-from graph.store.neo4j import Neo4jStore
-s = Neo4jStore(os.environ["NEO4J_URI"], os.environ["NEO4J_USER"], os.environ["NEO4J_PASSWORD"], write=True)
-with s.writing():
-    print("claimed", flush=True)
-    time.sleep(float(sys.argv[1]))
-s.close()
-"""
+from tests.helpers import SAMPLE, _env, _hold, ensure_neo4j_sample, neo4j_store, tnr
 
 pytestmark = pytest.mark.neo4j
 
@@ -31,17 +18,6 @@ pytestmark = pytest.mark.neo4j
 def server(neo4j_server):
     ensure_neo4j_sample(neo4j_server)
     return neo4j_server
-
-
-def _env(server: dict) -> dict:
-    return {k: v for k, v in server.items() if k.startswith("NEO4J_")}
-
-
-def _hold(server: dict, seconds: float) -> subprocess.Popen:
-    p = subprocess.Popen([sys.executable, "-c", HOLD, str(seconds)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                         env={**os.environ, **_env(server)}, start_new_session=True)
-    assert p.stdout.readline().strip() == "claimed"
-    return p
 
 
 def test_a_reader_during_an_ingest_is_told_to_try_again(server):

@@ -15,8 +15,8 @@ PARAMS = {"source_details": {"ids": ["file-5f1598dc99e94c6b"]}}
 
 def test_internal_queries_are_not_named_queries():
     assert INTERNAL == ["actions_concerning_companies", "company_facets", "company_names", "completed_inputs",
-                        "country_keys", "data_version", "incident_physical", "ingested_files", "organization_names",
-                        "pseudonymised_persons", "source_details", "unfinished_inputs"]
+                        "complicity_incidents", "country_keys", "data_version", "graph_version", "ingested_files",
+                        "organization_names", "pseudonymised_persons", "source_details", "unfinished_inputs"]
     assert not set(INTERNAL) & set(load_library())
     listed = tnr("queries", "-f", "csv").stdout
     assert "company_names" not in listed and "cross_border_reach" in listed
@@ -40,9 +40,17 @@ def test_values_from_the_sample(sample_store):
     assert gainjet == [["GR"], "aviation_charter", ["private charter flights"], None]
     actions = run_internal(sample_store, "actions_concerning_companies").set_index("company")
     assert actions.loc["company-gainjet", "actions"] == 1
-    # cases.jsonl ref-0032: a rendition (physical); 42 incidents in the sample
-    physical = run_internal(sample_store, "incident_physical").set_index("incident")
-    assert len(physical) == 42 and physical.loc["ref-0032", "physical"] is True
+    # cases.jsonl ref-0032: Rwanda's rendition of Rusesabagina (physical, documented, attributed to the RIB);
+    # 42 incidents in the sample, each attributed to one state
+    incidents = run_internal(sample_store, "complicity_incidents").set_index("incident")
+    assert len(incidents) == 42 and incidents.index.is_unique
+    r = incidents.loc["ref-0032"]
+    assert (r.state, r.year, r.attribution, r.physical) == ("RW", 2020, "documented", True)
+    assert sorted(r.tactics) == ["abduction", "detention", "rendition"]
+    assert r.agencies == ["org-rw-rwanda-investigation-bureau-rib"]
+    # the graph's content for the subgraph cache: the three sample files, and data_version's counts
+    version, counts = run_internal(sample_store, "graph_version").iloc[0], run_internal(sample_store, "data_version").iloc[0]
+    assert len(version.files) == 3 and (version.nodes, version.relationships) == (counts.nodes, counts.relationships)
     assert "RW" in set(run_internal(sample_store, "country_keys").iso2)
     # the three sample files, each completed: 9 companies, 4 UN reports, 42 cases; no rejects
     done = run_internal(sample_store, "completed_inputs")

@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from ingest.bundle import sheet_names
-from tests.helpers import FIXTURES, ROOT, SAMPLE
-from tests.test_backend_faults import one_error_line
+from tests.helpers import FIXTURES, ROOT, SAMPLE, one_error_line
 
 ROOT_USER = os.geteuid() == 0
 

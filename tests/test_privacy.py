@@ -94,7 +94,7 @@ def _page_text(at: AppTest) -> str:
 
 
 def _app_texts(monkeypatch, args: list[str], env: dict) -> dict[str, str]:
-    from tests.test_app import _point_app_at
+    from tests.app_helpers import _point_app_at
 
     _point_app_at(monkeypatch, (args, env))
     out = {}

@@ -156,7 +156,7 @@ def test_credentials_in_a_uri_never_reach_a_message(monkeypatch):
 def test_the_app_shows_a_redacted_uri(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_app import shown as app_shown
+    from tests.app_helpers import shown as app_shown
 
     monkeypatch.setenv("TNR_BACKEND", "neo4j")
     monkeypatch.setenv("NEO4J_URI", URI)

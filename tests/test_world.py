@@ -20,6 +20,7 @@ from graph.world import (
     topology,
     unlocated,
 )
+from tests.app_helpers import _keys
 
 
 def _ids(resolution: str) -> dict[str, str | None]:
@@ -55,15 +56,6 @@ def test_states_without_a_shape_are_reported_and_their_lines_left_out():
     flows = pd.DataFrame([_flow("CN", "TV"), _flow("BH", "TH"), _flow("CN", "US", 2)])
     assert unlocated(flows) == (["TV"], ["BH"])  # Tuvalu is in neither file; Bahrain only in the 50m one
     assert list(zip(locate_flows(flows).origin, locate_flows(flows).host)) == [("BH", "TH"), ("CN", "US")]
-
-
-def _keys(value) -> set[str]:
-    """Every key of a JSON value, at any depth."""
-    if isinstance(value, dict):
-        return set(value) | {k for v in value.values() for k in _keys(v)}
-    if isinstance(value, list):
-        return {k for v in value for k in _keys(v)}
-    return set()
 
 
 def test_the_map_spec_names_no_url():
