@@ -59,3 +59,14 @@ def _keys(value) -> set[str]:
     if isinstance(value, list):
         return {k for v in value for k in _keys(v)}
     return set()
+
+
+def _page_opened_with(monkeypatch, sample_cli, page: str, **query) -> AppTest:
+    """The app opened with ``query`` in its URL, then switched to ``page``."""
+    _point_app_at(monkeypatch, sample_cli)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import _point_app_at, shown
-from tests.helpers import ROOT
+from tests.app_helpers import _page_opened_with, shown
 
 PAGE = "app_pages/console.py"
 RWANDA = ("MATCH (i:Incident)-[r:PERPETRATED_BY]->(c:Country {iso2: $origin}) "
@@ -14,13 +13,7 @@ RWANDA = ("MATCH (i:Incident)-[r:PERPETRATED_BY]->(c:Country {iso2: $origin}) "
 
 
 def _console(monkeypatch, sample_cli, **query) -> AppTest:
-    _point_app_at(monkeypatch, sample_cli)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(query)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return _page_opened_with(monkeypatch, sample_cli, PAGE, **query)
 
 
 def test_a_query_from_the_url_shows_its_table_and_graph(sample_cli, monkeypatch):

@@ -9,20 +9,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import _point_app_at, shown
-from tests.helpers import ROOT
+from tests.app_helpers import _page_opened_with, shown
 
 PAGE = "app_pages/entity.py"
 
 
 def _entity_page(monkeypatch, sample_cli, **query) -> AppTest:
-    _point_app_at(monkeypatch, sample_cli)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(query)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return _page_opened_with(monkeypatch, sample_cli, PAGE, **query)
 
 
 def _group(at: AppTest, relationship: str) -> pd.DataFrame:
