@@ -42,7 +42,7 @@ from itertools import islice
 import pandas as pd
 
 from graph.analysis.supply_links import goods_kinds, verdict, window
-from graph.queries import run_internal, run_query
+from graph.queries import INTERNAL_PACKAGE, get_query, run_internal, run_query
 from graph.store.base import Store
 
 WEIGHTS = {"facilitated": 3, "supply_linked": 1, "agency_attributed": 1, "physical": 1}
@@ -104,8 +104,9 @@ def judged(store: Store, state: str = "", attribution: str = "any", company: str
     if company:
         links = links[links.company == company]
     if incidents is None and company:  # only the states the company's links reach
-        incidents = pd.concat([complicity_incidents(store, s, attribution) for s in sorted(set(links.state))]
-                              or [complicity_incidents(store, "-", attribution)], ignore_index=True)
+        frames = [complicity_incidents(store, s, attribution) for s in sorted(set(links.state))]
+        incidents = (pd.concat(frames, ignore_index=True) if frames else
+                     pd.DataFrame(columns=list(get_query("complicity_incidents", INTERNAL_PACKAGE).columns)))
     elif incidents is None:
         incidents = complicity_incidents(store, state, attribution)
     by_id = {(r["incident"], r["state"]): r for r in incidents.to_dict("records")}
