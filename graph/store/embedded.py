@@ -364,11 +364,9 @@ class EmbeddedStore(Store):
         rel = self.schema.rel(rel_type)
         a, b = self.schema.node(from_label), self.schema.node(to_label)
         props = list(rel.props.values())
-        ends = pa.table({"src": pa.array([r["_from"] for r in rows], type=pa.string()),
-                         "dst": pa.array([r["_to"] for r in rows], type=pa.string())})
         match = f"MATCH (a:{from_label} {{{a.key}: src}})-[r:{rel_type}]->(b:{to_label} {{{b.key}: dst}})"
         cols = "".join(f", r.{p.name} AS {p.name}" for p in props)
-        names, found = self._scan(ends, f"{match} RETURN src, dst{cols}")
+        names, found = self._existing_rels(rows, match, f"RETURN src, dst{cols}")
         existing = {(r[0], r[1]): dict(zip(names[2:], r[2:])) for r in found}
         new = _fresh([r for r in rows if (r["_from"], r["_to"]) not in existing], props)
         if new:
@@ -384,6 +382,28 @@ class EmbeddedStore(Store):
                               **{f"p_{p.name}": _column(p, changed, p.name) for p in props}})
             self._scan(table, f"{match} SET " + ", ".join(f"r.{p.name} = p_{p.name}" for p in props))
         self._wrote(len(rows))
+
+    # Ladybug 0.22 keeps about 1 MiB of its buffer pool, until the database is closed, for every ``LOAD FROM`` of a
+    # new Arrow table through a relationship pattern (a node pattern keeps none; the same table scanned again keeps
+    # nothing more): about 18 MiB per ingest of the sample, 19 such lookups (docs/reliability.md, section 4).
+    # An UNWIND of a list parameter keeps nothing but takes 0.28 s for 20,000 pairs where LOAD FROM takes 0.01 s,
+    # so small lookups (every lookup of a small ingest) go through UNWIND and large ones through LOAD FROM.
+    unwind_rows = 2_000
+
+    def _existing_rels(self, rows: list[dict[str, Any]], match: str, ret: str) -> tuple[list[str], list[list[Any]]]:
+        """``match`` (naming ``src`` and ``dst``) then ``ret`` for each (``_from``, ``_to``) of ``rows``."""
+        if len(rows) > self.unwind_rows:
+            ends = pa.table({"src": pa.array([r["_from"] for r in rows], type=pa.string()),
+                             "dst": pa.array([r["_to"] for r in rows], type=pa.string())})
+            return self._scan(ends, f"{match} {ret}")
+        if not self.write:
+            raise StoreError(f"{self.path} is open read-only")
+        pairs = [{"s": r["_from"], "d": r["_to"]} for r in rows]
+        with private_umask(), self._disk_faults():
+            res = self._conn.execute(f"UNWIND $pairs AS e WITH e.s AS src, e.d AS dst {match} {ret}", {"pairs": pairs})
+        out = res.get_column_names(), res.get_all()
+        res.close()
+        return out
 
     def _scan(self, table: pa.Table, body: str) -> tuple[list[str], list[list[Any]]]:
         """Run ``LOAD FROM <table> <body>``; the Arrow table carries the exact column types."""
