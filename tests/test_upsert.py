@@ -75,6 +75,23 @@ def test_both_stores_obey_the_table_for_node_properties(empty_store):
 
 def test_both_stores_obey_the_table_for_relationship_properties(empty_store):
     # source_record (STRING) and source_records (STRING[]) of SUPPLIED, Company -> Country
+    _relationship_table(empty_store)
+
+
+@pytest.mark.parametrize("unwind_rows", [0, 2_000])
+def test_both_embedded_lookups_of_existing_relationships_obey_the_table(tmp_path, unwind_rows):
+    """A batch over ``unwind_rows`` is looked up with LOAD FROM of an Arrow table, a smaller one with UNWIND
+    (graph/store/embedded.py, ``_existing_rels``): both find the stored relationships and merge them alike."""
+    from graph.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "u.lbug", write=True) as store:
+        store.unwind_rows = unwind_rows
+        _relationship_table(store)
+        _, [[count]] = store.rows("MATCH (:Company)-[r:SUPPLIED]->(:Country) RETURN count(r)")
+        assert count == len(ROWS)  # the second upsert found every relationship: none was added twice
+
+
+def _relationship_table(empty_store):
     empty_store.ensure_schema()
     empty_store.upsert_nodes("Country", [{"iso2": "RW", "name": "Rwanda"}])
     empty_store.upsert_nodes("Company", _companies(0))
