@@ -5,8 +5,8 @@
 
 Issue 11's bar: all analyses together < 60 s and < 4 GiB at 100k incidents. Analyses that take an entity run
 with the busiest origin state and the busiest company (bench/queries.py's choice), the worst case for one
-entity. The pull is the time spent in graph.analysis.subgraph's readers (load_graph, neighbours): the queries
-that bring the subgraph into NetworkX, apart from the algorithm.
+entity. The pull is the time spent in graph.analysis.subgraph's readers (load_graph, neighbours, load_structure,
+relationships): the queries that bring the subgraph into NetworkX, apart from the algorithm.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from graph.analysis import ANALYSES, run_analysis  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
 BARS = {"total_seconds": 60.0, "peak_rss_gib": 4.0}
-READERS = ("load_graph", "neighbours")
+READERS = ("load_graph", "neighbours", "load_structure", "relationships")
 MODULES = ("centrality", "communities", "ego", "paths", "projections", "reach", "subgraph", "complicity",
            "supply_links")
 

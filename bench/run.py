@@ -1,9 +1,9 @@
-"""`make bench`: the ingest, query and analysis benchmarks in one run, then BENCHMARKS.md's generated section.
+"""`make bench`: the ingest, query, analysis and app page benchmarks in one run, then BENCHMARKS.md's generated section.
 
     .venv/bin/python bench/run.py [--sizes 10000,100000] [--quick] [--results DIR] [--report FILE]
 
-The largest size's embedded database is kept for the query and analysis benchmarks. ``--quick`` (2,000
-incidents, 3 query runs) is a smoke run of the harness for small machines; its figures say nothing about the
+The largest size's embedded database is kept for the query, analysis and page benchmarks. ``--quick`` (2,000
+incidents, 3 query runs, 1 warm page run) is a smoke run of the harness for small machines; its figures say nothing about the
 bars. A missed bar is reported in the JSON and the tables, not as a failure: the exit status is non-zero only
 when a step cannot run.
 """
@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         if step(str(HERE / "ingest.py"), *sizing, "--keep", str(db), "--out", str(out / "ingest.json")) != 0:
             return 1
         failed = [s for s in (["queries.py", "--db", str(db), "--runs", runs, "--out", str(out / "queries-embedded.json")],
-                              ["analyses.py", "--db", str(db), "--out", str(out / "analyses-embedded.json")])
+                              ["analyses.py", "--db", str(db), "--out", str(out / "analyses-embedded.json")],
+                              ["pages.py", "--db", str(db), "--runs", "1" if args.quick else "3",
+                               "--out", str(out / "pages.json")])
                   if step(str(HERE / s[0]), *s[1:]) != 0]
         if step(str(HERE / "report.py"), "--results", str(out), "--out", str(args.report)) != 0:
             return 1

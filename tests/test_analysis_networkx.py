@@ -317,3 +317,21 @@ def test_a_subgraph_cut_from_the_cached_core_is_the_subgraph_a_pull_gives(fx):
         assert list(cut.nodes(data=True)) == list(pulled.nodes(data=True))
         assert list(cut.edges(keys=True, data=True)) == list(pulled.edges(keys=True, data=True))
         assert cut.number_of_edges() > 0 and nx.is_frozen(cut)
+
+
+def test_paths_search_the_pulled_graph_made_of_keys(fx):
+    # paths searches load_structure: it must be simple_undirected(load_graph(...)) node for node and neighbour
+    # for neighbour in the same order (NetworkX's search follows it), each step naming the relationship
+    # explain() named on the full graph (first by type, then by start node).
+    from graph.analysis.subgraph import factual_rels, load_graph, load_structure, simple_undirected
+
+    rels = factual_rels(fx)
+    s, full = load_structure(fx, rels), simple_undirected(load_graph(fx, rels))
+    assert [(n, list(s[n])) for n in s] == [(n, list(full[n])) for n in full]
+    for u, v, d in full.edges(data=True):
+        first = sorted(d["rels"], key=lambda r: r["type"])[0]
+        assert s[u][v]["rel"] == (first["type"], first["from"], first["to"])
+    # TR: act-1 TAKEN_BY it, it RESPONDED_TO f-1 and f-5, which OCCURRED_IN it; OCCURRED_IN < RESPONDED_TO
+    assert list(s["Country:TR"]) == ["AccountabilityAction:act-1", "Incident:f-1", "Incident:f-5"]
+    assert s["Country:TR"]["Incident:f-1"]["rel"] == ("OCCURRED_IN", "Incident:f-1", "Country:TR")
+    assert s.nodes["Country:TR"] == {} and nx.is_frozen(s)

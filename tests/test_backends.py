@@ -60,6 +60,15 @@ def test_the_same_ingest_gives_the_same_counts(both):
     assert graph_hash(embedded) == graph_hash(neo)
 
 
+def test_a_result_by_column_is_the_same_on_both_backends(both):
+    # Store.columns: the embedded store reads it through Arrow, Neo4j through its rows
+    q = "MATCH (c:Country) WHERE c.iso2 IN $codes RETURN c.iso2 AS code, c.name AS name ORDER BY code"
+    for store in both:
+        assert store.columns(q, {"codes": ["ZA", "RW", "XX"]}) == {"code": ["RW", "ZA"],
+                                                                    "name": ["Rwanda", "South Africa"]}
+        assert store.columns(q, {"codes": []}) == {"code": [], "name": []}
+
+
 def test_sync_round_trip(neo4j_server, sample_db, tmp_path):
     from tests.helpers import snapshot
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app_pages.main import PAGES
 from graph.analysis import ANALYSES
 from graph.queries import load_library
 
@@ -28,6 +29,12 @@ def test_the_quick_bench_writes_every_figure_and_the_report(tmp_path):
     analyses = json.loads((tmp_path / "analyses-embedded.json").read_text())
     assert [a["analysis"] for a in analyses["analyses"]] == list(ANALYSES)
     assert all(a["rows"] > 0 for a in analyses["analyses"] if a["analysis"] != "paths")
+    pages = json.loads((tmp_path / "pages.json").read_text())
+    assert pages["incidents"] == 2000 and pages["runs"] == 1
+    assert [p["page"] for p in pages["pages"]] == [title for _, title in PAGES]
+    assert all("error" not in p and p["cold_s"] > 0 and p["warm_s"] == p["warm_runs_s"][0] > 0 for p in pages["pages"])
+    assert all(p["meets_bars"] == (p["cold_s"] < 3 and p["warm_s"] < 0.5) for p in pages["pages"])
     text = report.read_text()
     assert text.startswith("# Benchmarks\n\nhand-written history") and text.endswith("\n\nafter\n")
     assert "stale table" not in text and "| 2,000 | " in text and "corporate_complicity" in text and "brokerage" in text
+    assert "### App pages on embedded, 2,000 incidents" in text and "| Host states | " in text

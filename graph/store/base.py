@@ -37,6 +37,12 @@ class Store(ABC):
     def rows(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
         """Run a read query; return column names and rows of plain Python values."""
 
+    def columns(self, cypher: str, params: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+        """Run a read query; return its result by column (name to values, in row order). For large results of
+        scalars (keys), which a backend may read without making a Python row each (the embedded one: Arrow)."""
+        names, rows = self.rows(cypher, params)
+        return {c: [r[i] for r in rows] for i, c in enumerate(names)}
+
     def bounded_rows(self, cypher: str, params: dict[str, Any], max_rows: int,
                      timeout: float) -> tuple[list[str], list[list[Any]]]:
         """Run a read query as the engine returns it (nodes, relationships, paths as the driver gives them), at most

@@ -206,19 +206,31 @@ class EmbeddedStore(Store):
                 tighten(f)
 
     # reads -------------------------------------------------------------------------------------
-    def rows(self, cypher, params=None):
+    def _read(self, cypher, params):
         try:
-            res = self._conn.execute(cypher, params or {})
+            return self._conn.execute(cypher, params or {})
         except RuntimeError as e:
             hint = ""
             if "does not exist" in str(e) or "Cannot find property" in str(e):
                 hint = ("; the database predates the current schema: run `tnr ingest` on any file (it adds the new "
                         "tables and properties) or load the data again")
             raise StoreError(f"query failed on {self.path}: {e}{hint}") from None
+
+    def rows(self, cypher, params=None):
+        res = self._read(cypher, params)
         columns = res.get_column_names()
         rows = [[_plain(v) for v in row] for row in res.get_all()]
         res.close()
         return columns, rows
+
+    def columns(self, cypher, params=None):
+        res = self._read(cypher, params)
+        try:  # one Arrow table, a Python list per column: 0.6 s for 778k rows of two keys, where rows() takes 3.5 s
+            table = res.get_as_arrow(chunk_size=-1)
+        finally:
+            res.close()
+        return {name: [_plain(v) for v in col.to_pylist()] if pa.types.is_decimal(col.type) else col.to_pylist()
+                for name, col in zip(table.column_names, table.columns)}
 
     def bounded_rows(self, cypher, params, max_rows, timeout):
         if self.write:
