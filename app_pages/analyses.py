@@ -1,4 +1,5 @@
-"""Analyses: the NetworkX analyses of ``graph.analysis.ANALYSES``, with a form made from their parameters."""
+"""Analyses: the NetworkX analyses of ``graph.analysis.ANALYSES``, with a form made from their parameters and
+the meanings of the columns each declares."""
 
 from __future__ import annotations
 
@@ -30,4 +31,5 @@ try:
 except (QueryError, StoreError, ValueError) as e:
     st.error(markdown(e))
 else:
-    show_result(result, name, nodes=analysis.nodes)
+    # the meanings of the columns this result has (the ego network declares both of its views')
+    show_result(result, name, {c: m for c, m in analysis.columns.items() if c in result.columns}, nodes=analysis.nodes)

@@ -8,16 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.ui import data_version, param_form, show_result, store
-from graph.analysis.complicity import WEIGHTS
+from graph.analysis.complicity import TERMS, WEIGHTS, formula
 from graph.analysis.supply_links import rules
 from graph.companies import (
     EVIDENCE_COLUMNS,
     PARAMETERS,
     RANKING_COLUMNS,
-    TERMS,
     company_ranking,
     evidence,
-    formula,
     hq_countries,
     jurisdiction_groups,
     technologies,
