@@ -23,6 +23,7 @@ from graph.safe_text import markdown
 from graph.search import NameIndex, pick
 from graph.store import default_backend, default_db, open_store
 from graph.store.base import StoreError
+from graph.store.embedded import files_signature
 
 
 def store():
@@ -31,14 +32,25 @@ def store():
 
 
 def data_version() -> str:
-    """Which graph the pages show: the store's location and its node and relationship counts (cache key)."""
+    """Which graph the pages show, the key of every cache: cheap enough to ask on every view, and new after
+    every write. Embedded: the database's location and its files' signature (graph.store.embedded
+    .files_signature: their inodes, sizes and modification times, read from the file system without opening
+    the database). Neo4j: the server and database, the node and relationship counts (from Neo4j's count
+    store) and the ingest marker's generation, which every write moves on (graph/store/ingest_marker.py), so
+    an ingest that changed properties alone is seen too."""
     if default_backend() == "embedded":
-        where = f"embedded:{default_db().resolve()}"
-    else:
-        where = f"neo4j:{os.environ.get('NEO4J_URI', '')}/{os.environ.get('NEO4J_DATABASE', '')}"
+        path = default_db().resolve()
+        signature = files_signature(path)
+        if not signature:  # no database: the store says what to do
+            with store():
+                pass
+        return f"embedded:{path}#{signature}"
+    where = f"neo4j:{os.environ.get('NEO4J_URI', '')}/{os.environ.get('NEO4J_DATABASE', '')}"
     with store() as s:
-        v = run_internal(s, "data_version").iloc[0]
-    return f"{where}#{int(v['nodes'])}/{int(v['relationships'])}"
+        counted = run_internal(s, "data_version")
+        counts = dict(zip(counted.counted, counted.number))
+        generation = s.ingest_generation()
+    return f"{where}#{int(counts['nodes'])}/{int(counts['relationships'])}/g{generation}"
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
