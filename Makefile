@@ -31,6 +31,8 @@ lint: setup
 
 docs: setup
 	$(TNR) schema markdown --write docs/schema.md
+	$(PY) -c "from pathlib import Path; from graph.analysis import with_columns_section as w; \
+	p = Path('docs/analyses.md'); p.write_text(w(p.read_text(encoding='utf-8')), encoding='utf-8')"
 
 templates: setup
 	$(TNR) template data/templates

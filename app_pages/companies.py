@@ -1,23 +1,23 @@
 """Companies: the complicity ranking (graph.companies.company_ranking) with its formula and terms explained,
 filtered by headquarters jurisdiction (a country or a group), recipient state, technology and documented
-attribution; each company links to its entity page, and the links behind one company's score are listed."""
+attribution; each company links to its entity page, and the links behind one company's score are listed.
+The filters and the company whose links are listed live in the URL
+(``?jurisdiction=EU&state=SA&technology=intrusion&documented_only=1&company=company-nso-group``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import data_version, param_form, show_result, store
-from graph.analysis.complicity import WEIGHTS
+from app_pages.ui import data_version, from_url, keep_in_url, one_of, param_form, show_result, store
+from graph.analysis.complicity import TERMS, WEIGHTS, formula
 from graph.analysis.supply_links import rules
 from graph.companies import (
     EVIDENCE_COLUMNS,
     PARAMETERS,
     RANKING_COLUMNS,
-    TERMS,
     company_ranking,
     evidence,
-    formula,
     hq_countries,
     jurisdiction_groups,
     technologies,
@@ -69,6 +69,8 @@ except StoreError as e:
     st.error(markdown(e))
     st.stop()
 groups = jurisdiction_groups()
+from_url("companies-jurisdiction", "jurisdiction", one_of(["", *groups, *hqs]))
+from_url("companies-technology", "technology", one_of(["", *technologies()]))
 left, right = st.columns(2)
 jurisdiction = left.selectbox(
     "Headquarters jurisdiction", ["", *groups, *hqs], key="companies-jurisdiction",
@@ -76,8 +78,10 @@ jurisdiction = left.selectbox(
                                                else country_name(j)))
 technology = right.selectbox("Technology", ["", *technologies()], key="companies-technology",
                              format_func=lambda t: t or "any")
-values, _ = param_form("companies", PARAMETERS, submit="Apply")
+values, _ = param_form("companies", PARAMETERS, submit="Apply", url_prefix="")
+view = {"jurisdiction": jurisdiction, "technology": technology, **values.url}
 if values.unresolved:  # the form says which name matched nothing, and what is close
+    keep_in_url(view)
     st.stop()
 params = {"state": values.get("state", ""), "jurisdiction": jurisdiction, "technology": technology,
           "documented_only": bool(values.get("documented_only", False))}
@@ -85,6 +89,7 @@ try:
     ranking = _ranking(version, **params)
 except (QueryError, StoreError) as e:
     st.error(markdown(e))
+    keep_in_url(view)
     st.stop()
 if jurisdiction in groups:
     st.caption(markdown(f"{groups[jurisdiction].name}: {', '.join(groups[jurisdiction].members)} "
@@ -92,11 +97,14 @@ if jurisdiction in groups:
 if ranking.empty:
     st.info("No company is linked to an incident with these filters: choose another jurisdiction, technology "
             "or state, or clear them.")
+    keep_in_url(view)
     st.stop()
 show_result(ranking, "companies", RANKING_COLUMNS, nodes={"company": "Company", "hq": "Country"})
 
 st.subheader("Evidence behind one company's score")
 names = dict(zip(ranking.company, ranking.company_name))
+from_url("companies-evidence", "company", one_of(names))
 company = st.selectbox("Company", list(names), format_func=lambda c: names[c], key="companies-evidence")
+keep_in_url({**view, "company": "" if company == ranking.company.iloc[0] else company})
 links = _evidence(version, company, params["state"], params["documented_only"])
 show_result(links, f"companies-evidence-{company}", EVIDENCE_COLUMNS, nodes={"incident": "Incident", "state": "Country"})

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.main import page_path
-from app_pages.ui import data_version, file_stem, name_index, show_graph, show_result, store
+from app_pages.ui import data_version, file_stem, from_url, keep_in_url, name_index, show_graph, show_result, store
 from graph.analysis.ego import FOLDED, EgoFilter, explore_graph
 from graph.analysis.subgraph import PROVENANCE, node_id, node_properties, split_node_id
 from graph.entity import KIND_OF
@@ -55,16 +55,6 @@ def _year_bounds(version: str) -> tuple[int, int]:
     return (min(years), max(years)) if years else (2000, 2025)
 
 
-def _from_url(key: str, param: str, convert, default) -> None:
-    """Give a widget its value from the URL on the first run of a session (a shared link)."""
-    if key not in st.session_state:
-        raw = st.query_params.get(param)
-        try:
-            st.session_state[key] = convert(raw) if raw not in (None, "") else default
-        except ValueError:
-            st.session_state[key] = default
-
-
 def _csv(raw: str) -> list[str]:
     return [x for x in raw.split(",") if x]
 
@@ -94,13 +84,13 @@ def _choose_entity(index: NameIndex) -> tuple[str, str] | None:
 
 def _filters(version: str) -> tuple[int, int, EgoFilter]:
     lo, hi = _year_bounds(version)
-    _from_url("explore-depth", "depth", int, 1)
-    _from_url("explore-cap", "cap", int, 100)
-    _from_url("explore-labels", "labels", lambda r: [x for x in _csv(r) if x in LABELS], LABELS)
-    _from_url("explore-rels", "rels", lambda r: [x for x in _csv(r) if x in RELS], RELS)
-    _from_url("explore-years", "years", lambda r: tuple(sorted(max(lo, min(hi, int(y))) for y in r.split("-"))), (lo, hi))
-    _from_url("explore-documented", "documented", lambda r: r == "1", False)
-    _from_url("explore-fold", "fold", lambda r: r != "0", True)
+    from_url("explore-depth", "depth", int, 1)
+    from_url("explore-cap", "cap", int, 100)
+    from_url("explore-labels", "labels", lambda r: [x for x in _csv(r) if x in LABELS], LABELS)
+    from_url("explore-rels", "rels", lambda r: [x for x in _csv(r) if x in RELS], RELS)
+    from_url("explore-years", "years", lambda r: tuple(sorted(max(lo, min(hi, int(y))) for y in r.split("-"))), (lo, hi))
+    from_url("explore-documented", "documented", lambda r: r == "1", False)
+    from_url("explore-fold", "fold", lambda r: r != "0", True)
     left, right = st.columns(2)
     depth = left.slider("Depth (hops)", 1, 3, key="explore-depth")
     cap = right.number_input("Node cap", min_value=2, max_value=1000, step=10, key="explore-cap")
@@ -118,7 +108,7 @@ def _filters(version: str) -> tuple[int, int, EgoFilter]:
 
 
 def _path_target(index: NameIndex, entity: str) -> str | None:
-    _from_url("explore-path", "path", lambda r: index.display(*split_node_id(r)) if ":" in r else r, "")
+    from_url("explore-path", "path", lambda r: index.display(*split_node_id(r)) if ":" in r else r, "")
     text = st.text_input("Draw a path to (a name)", key="explore-path", placeholder="United States, NSO Group")
     if not text.strip():
         return None
@@ -165,12 +155,6 @@ def _node_panel(g, version: str) -> None:
     st.dataframe(_properties(version, node), hide_index=True, width="stretch")
 
 
-def _sync_url(state: dict) -> None:
-    state = {k: v for k, v in state.items() if v not in (None, "")}
-    if dict(st.query_params) != state:
-        st.query_params.from_dict(state)
-
-
 st.subheader("Explore")
 try:
     version = data_version()
@@ -215,7 +199,7 @@ with panel_col:
     _node_panel(g, version)
 lo, hi = _year_bounds(version)
 years = st.session_state["explore-years"]
-_sync_url({"entity": entity, "depth": str(depth), "cap": str(cap),
+keep_in_url({"entity": entity, "depth": str(depth), "cap": str(cap),
            "labels": "" if f.labels is None else ",".join(sorted(f.labels)),
            "rels": "" if f.rel_types is None else ",".join(sorted(f.rel_types)),
            "years": "" if tuple(years) == (lo, hi) else f"{years[0]}-{years[1]}",

@@ -1,7 +1,8 @@
 """Host states and accountability: how host states behaved (host_exposure), the incidents left without any
 accountability action (impunity_by_host) and the UN naming gap (un_naming_by_state, un_naming_gap), each as
 an Altair chart (drawn by Streamlit's bundled Vega-Lite, no request beyond the app) and as a table with its
-downloads and column meanings. The numbers are the named queries' own, as on the Questions page."""
+downloads and column meanings. The numbers are the named queries' own, as on the Questions page. Each
+section's parameters live in the URL under its query's name (``?un_naming_by_state.year_from=2019``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import cached_query, param_form, show_result
+from app_pages.ui import cached_query, keep_in_url, param_form, show_result
 from graph.queries import QueryError, load_library
 from graph.safe_text import markdown
 from graph.store.base import StoreError
 
+VIEW: dict[str, str] = {}  # every section's URL entries, written once the page is drawn
 RESPONSES = ["cooperated", "failed_to_protect", "protected", "prosecuted", "expelled_diplomats", "response_unknown"]
 
 
@@ -22,7 +24,8 @@ def _section(name: str, title: str) -> pd.DataFrame | None:
     query = load_library()[name]
     st.markdown(f"### {title}")
     st.caption(markdown(f"{query.description} (query {name})"))
-    values, _ = param_form(f"host-states-{name}", query.parameters, submit="Apply")
+    values, _ = param_form(f"host-states-{name}", query.parameters, submit="Apply", url_prefix=f"{name}.")
+    VIEW.update(values.url)
     if values.unresolved:  # the form says which name matched nothing, and what is close
         return None
     try:
@@ -81,3 +84,5 @@ if gaps is not None:
         tooltip=["state_name:N", "year:O", "incidents:Q", "named_that_year:Q"])
     st.altair_chart(chart, width="stretch")
     _table(gaps, "un_naming_gap")
+
+keep_in_url(VIEW)

@@ -1,6 +1,7 @@
 """Overview, the default page: graph counts and one named query, with the same form as the Questions page.
 
-A thin page over the library: every number here comes from ``graph.store`` and ``graph.queries``.
+A thin page over the library: every number here comes from ``graph.store`` and ``graph.queries``. The
+query and its parameters live in the URL (``?query=tactic_profile&origin=IR``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import param_form, show_result, store
+from app_pages.ui import clear_url, from_url, keep_in_url, one_of, param_form, show_result, store
 from graph.queries import QueryError, load_library, run_query
 from graph.safe_text import markdown
 from graph.store.base import StoreError
@@ -30,11 +31,14 @@ with st.expander("Relationships per type"):
 
 st.subheader("Ask a question")
 library = load_library()
+DEFAULT = "cross_border_reach" if "cross_border_reach" in library else next(iter(library))
+from_url("overview-query", "query", one_of(library), DEFAULT)
 name = st.selectbox("Query", list(library), format_func=lambda n: n.replace("_", " "), key="overview-query",
-                    index=list(library).index("cross_border_reach") if "cross_border_reach" in library else 0)
+                    on_change=clear_url)
 query = library[name]
 st.write(query.description)
-values, _ = param_form(f"overview-{name}", query.parameters)
+values, _ = param_form(f"overview-{name}", query.parameters, url_prefix="")
+keep_in_url({"query": "" if name == DEFAULT else name, **values.url})
 if values.unresolved:  # the form says which name matched nothing, and what is close
     st.stop()
 try:

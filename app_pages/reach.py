@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import cached_query, data_version, file_stem, name_index, show_result, store
+from app_pages.ui import cached_query, data_version, file_stem, keep_in_url, name_index, show_result, store
 from graph.countries import country_name
 from graph.output import to_csv
 from graph.queries import QueryError, load_library
@@ -110,8 +110,7 @@ params = {"year_from": span[0], "year_to": span[1], "tactic": tactic, "attributi
 view = {k: str(v) for k, v in {"state": state, "year_from": years[0] if span != NO_SPAN else "",
                                "year_to": years[1] if span != NO_SPAN else "", "tactic": tactic,
                                "attribution": attribution if attribution != "any" else ""}.items() if v != ""}
-if dict(url) != view:
-    url.from_dict(view)
+keep_in_url(view)
 
 try:
     flows, incidents = _flows(version, state, tuple(sorted(params.items())))

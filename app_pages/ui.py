@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,6 +23,7 @@ from graph.safe_text import markdown
 from graph.search import NameIndex, pick
 from graph.store import default_backend, default_db, open_store
 from graph.store.base import StoreError
+from graph.store.embedded import files_signature
 
 
 def store():
@@ -30,14 +32,25 @@ def store():
 
 
 def data_version() -> str:
-    """Which graph the pages show: the store's location and its node and relationship counts (cache key)."""
+    """Which graph the pages show, the key of every cache: cheap enough to ask on every view, and new after
+    every write. Embedded: the database's location and its files' signature (graph.store.embedded
+    .files_signature: their inodes, sizes and modification times, read from the file system without opening
+    the database). Neo4j: the server and database, the node and relationship counts (from Neo4j's count
+    store) and the ingest marker's generation, which every write moves on (graph/store/ingest_marker.py), so
+    an ingest that changed properties alone is seen too."""
     if default_backend() == "embedded":
-        where = f"embedded:{default_db().resolve()}"
-    else:
-        where = f"neo4j:{os.environ.get('NEO4J_URI', '')}/{os.environ.get('NEO4J_DATABASE', '')}"
+        path = default_db().resolve()
+        signature = files_signature(path)
+        if not signature:  # no database: the store says what to do
+            with store():
+                pass
+        return f"embedded:{path}#{signature}"
+    where = f"neo4j:{os.environ.get('NEO4J_URI', '')}/{os.environ.get('NEO4J_DATABASE', '')}"
     with store() as s:
-        v = run_internal(s, "data_version").iloc[0]
-    return f"{where}#{int(v['nodes'])}/{int(v['relationships'])}"
+        counted = run_internal(s, "data_version")
+        counts = dict(zip(counted.counted, counted.number))
+        generation = s.ingest_generation()
+    return f"{where}#{int(counts['nodes'])}/{int(counts['relationships'])}/g{generation}"
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -92,47 +105,162 @@ def web_link_column(label: str, help_text: str = "") -> Any:
     return st.column_config.LinkColumn(label, help=help_text or None)
 
 
+# --- the view's state in the URL ------------------------------------------------------------------------------
+# A page keeps every choice that shapes its view in the query string, so a link reopens the same view: each
+# widget takes its first value from the URL (:func:`from_url`, before the widget is drawn, so Streamlit gets
+# one value, not a default and a session value), and the page writes its whole state back at the end of a
+# run (:func:`keep_in_url`). Values equal to the defaults are left out, so a page opened plainly has a plain URL.
+
+
+def from_url(key: str, param: str, convert: Callable[[str], Any] = str, default: Any = None) -> None:
+    """Give the widget ``key`` its value from the URL's ``param`` when the page draws it for the first time
+    in this session (a shared link); ``convert`` turns the text into the widget's value (a ValueError or
+    KeyError, or None, gives ``default``). A ``default`` of None leaves the widget its own default."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(param)
+    value = default
+    if raw not in (None, ""):
+        try:
+            converted = convert(raw)
+        except (ValueError, KeyError):
+            converted = None
+        value = default if converted is None else converted
+    if value is not None:
+        st.session_state[key] = value
+
+
+def keep_in_url(view: dict[str, Any]) -> None:
+    """Make the URL's query string the page's view (entries that are None or "" left out)."""
+    view = {k: str(v) for k, v in view.items() if v not in (None, "")}
+    if dict(st.query_params) != view:
+        st.query_params.from_dict(view)
+
+
+def clear_url() -> None:
+    """An ``on_change`` for a widget that picks another form (query, analysis): the new form starts from its
+    defaults, not from the values the URL held for the previous one."""
+    st.query_params.clear()
+
+
+def one_of(choices) -> Callable[[str], Any]:
+    """A :func:`from_url` converter: the choice whose text is the URL's (KeyError when none is)."""
+    by_text = {str(c): c for c in choices}
+    return by_text.__getitem__
+
+
+def _url_text(p: Param, value: Any) -> str:
+    """How a form value is written in the URL ("" for the parameter's default, which is left out)."""
+    def text(v: Any) -> str:
+        if isinstance(v, bool):
+            return "1" if v else "0"
+        if isinstance(v, list):
+            return ", ".join(map(str, v))
+        if isinstance(v, float) and v == int(v) and p.type == "int":
+            return str(int(v))
+        return "" if v is None else str(v)
+
+    return "" if text(value) == text(p.default) else (text(value) or ("" if p.default in (None, "") else " "))
+
+
 class FormValues(dict):
-    """The values of a parameter form, and the names typed into pickers that matched nothing."""
+    """The values of a parameter form, the names typed into pickers that matched nothing, and the form's
+    entries for the URL (:func:`keep_in_url`)."""
 
     unresolved: list[str]
+    url: dict[str, str]
 
 
-def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run") -> tuple[dict[str, Any], bool]:
+def param_form(form_key: str, parameters: dict[str, Param], submit: str = "Run", url_prefix: str | None = None
+               ) -> tuple[FormValues, bool]:
     """One widget per declared parameter (string, int, float, bool, list) in a form; its values and whether it was submitted.
 
-    Values left empty are left out, so a missing required parameter is reported by the library.
+    Values left empty are left out, so a missing required parameter is reported by the library. With
+    ``url_prefix`` the widgets take their first values from the URL's ``{url_prefix}{name}`` entries and
+    ``values.url`` holds the entries of the values that differ from the defaults.
     """
     values = FormValues()
-    values.unresolved = []
+    values.unresolved, values.url = [], {}
     with st.form(form_key):
         for p in parameters.values():
             label = f"{p.name}{' (required)' if p.required else ''}" + (f": {p.description}" if p.description else "")
             key = f"{form_key}:{p.name}"
+            _first_value(p, key, None if url_prefix is None else url_prefix + p.name)
             if p.picks:
                 _picker(p, label, key, values)
-                continue
-            if p.choices:
-                v = st.selectbox(label, list(p.choices), index=list(p.choices).index(p.default)
-                                 if p.default in p.choices else 0, help=p.description, key=key)
-            elif p.type == "int":
-                v = st.number_input(label, value=None if p.default is None else int(p.default), step=1,
-                                    help=p.description, key=key)
-            elif p.type == "float":
-                v = st.number_input(label, value=None if p.default is None else float(p.default),
-                                    help=p.description, key=key)
-            elif p.type == "bool":
-                v = st.checkbox(label, value=bool(p.default), help=p.description, key=key)
-            elif p.type == "list":
-                default = ", ".join(map(str, p.default)) if isinstance(p.default, list) else (p.default or "")
-                v = st.text_input(label, value=default, help=f"{p.description} (comma-separated)", key=key)
             else:
-                v = st.text_input(label, value="" if p.default is None else str(p.default), help=p.description,
-                                  key=key)
-            if v is not None and not (p.required and v == ""):
-                values[p.name] = v
+                v = _widget(p, label, key)
+                if v is not None and not (p.required and v == ""):
+                    values[p.name] = v
+            if url_prefix is not None:
+                typed = st.session_state.get(key) if p.name in values.unresolved else values.get(p.name)
+                if _url_text(p, typed):
+                    values.url[url_prefix + p.name] = _url_text(p, typed)
         submitted = st.form_submit_button(submit)
     return values, submitted
+
+
+def _first_value(p: Param, key: str, url_param: str | None) -> None:
+    """Put a form widget's first value in the session, in the widget's own type: the URL's (``url_param``)
+    when it holds one, else the parameter's default (a picker shows the name of the key). The widgets then
+    take no default of their own, so Streamlit never sees two."""
+    if key in st.session_state:
+        return
+    convert: Callable[[str], Any] = str
+    default = _widget_default(p)
+    if p.picks:
+        try:
+            index = name_index()
+        except StoreError:  # no graph to name from: the field holds the key as given
+            index = None
+        if index is not None:
+            default = "" if p.default in (None, "") else index.display(p.picks[0], str(p.default))
+
+            def convert(raw: str) -> str:
+                return next((index.display(label, raw) for label in p.picks if index.entry(label, raw)), raw)
+    elif p.choices:
+        convert = one_of(p.choices)
+    elif p.type == "int":
+        convert = int
+    elif p.type == "float":
+        convert = float
+    elif p.type == "bool":
+        convert = {"1": True, "true": True, "0": False, "false": False}.__getitem__
+    if url_param is not None:
+        from_url(key, url_param, convert, default)
+    st.session_state.setdefault(key, default)
+
+
+def _widget_default(p: Param) -> Any:
+    """What a parameter's widget shows before anyone changes it."""
+    if p.picks:
+        return "" if p.default is None else str(p.default)
+    if p.choices:
+        return p.default if p.default in p.choices else p.choices[0]
+    if p.type == "int":
+        return None if p.default is None else int(p.default)
+    if p.type == "float":
+        return None if p.default is None else float(p.default)
+    if p.type == "bool":
+        return bool(p.default)
+    if p.type == "list":
+        return ", ".join(map(str, p.default)) if isinstance(p.default, list) else (p.default or "")
+    return "" if p.default is None else str(p.default)
+
+
+def _widget(p: Param, label: str, key: str) -> Any:
+    """The widget of a parameter that is not a picker (its first value is in the session); its value."""
+    if p.choices:
+        return st.selectbox(label, list(p.choices), help=p.description, key=key)
+    if p.type == "int":
+        return st.number_input(label, step=1, help=p.description, key=key)
+    if p.type == "float":
+        return st.number_input(label, help=p.description, key=key)
+    if p.type == "bool":
+        return st.checkbox(label, help=p.description, key=key)
+    if p.type == "list":
+        return st.text_input(label, help=f"{p.description} (comma-separated)", key=key)
+    return st.text_input(label, help=p.description, key=key)
 
 
 def _picker(p: Param, label: str, key: str, values: FormValues) -> None:
@@ -140,12 +268,10 @@ def _picker(p: Param, label: str, key: str, values: FormValues) -> None:
     try:
         index = name_index()
     except StoreError:  # no graph to pick from: the page says why; the field takes the key as typed
-        text = st.text_input(label, value="" if p.default is None else str(p.default), key=key, help=p.description)
-        values[p.name] = text
+        values[p.name] = st.text_input(label, key=key, help=p.description)
         return
-    default = "" if p.default in (None, "") else index.display(p.picks[0], str(p.default))
     kinds = " or ".join(k.lower() for k in p.picks)
-    text = st.text_input(label.split(":")[0] + f" ({kinds}: a name, common name or code)", value=default, key=key,
+    text = st.text_input(label.split(":")[0] + f" ({kinds}: a name, common name or code)", key=key,
                          help=p.description)
     if not text.strip():
         if not p.required:

@@ -226,7 +226,14 @@ def query(
     _emit(df, fmt, "console")
 
 
-@app.command()
+def _analyze_epilog() -> str:
+    from graph.analysis import columns_help
+
+    return ("Columns of each result (their meanings: `tnr analyze --list -f json`, the Analyses page and "
+            "docs/analyses.md):\n\n" + columns_help())
+
+
+@app.command(epilog=_analyze_epilog())
 def analyze(
     name: str | None = typer.Argument(None, help="Analysis name (see `tnr analyze --list`)."),
     list_: bool = typer.Option(False, "--list", help="List the NetworkX analyses and their parameters."),
@@ -242,8 +249,9 @@ def analyze(
 
     if list_ or not name:
         rows = [(a.name, a.description, ", ".join(f"{p.name}:{p.type}={p.default}" + ("" if not p.required else " (required)")
-                                                 for p in a.parameters.values())) for a in ANALYSES.values()]
-        _emit(pd.DataFrame(rows, columns=["name", "description", "parameters"]), fmt)
+                                                 for p in a.parameters.values()),
+                 "; ".join(f"{c}: {m}" for c, m in a.columns.items())) for a in ANALYSES.values()]
+        _emit(pd.DataFrame(rows, columns=["name", "description", "parameters", "columns"]), fmt)
         return
     df = _run_named(param, lambda p: bind_analysis(get_analysis(name), p), run_analysis, name, db, backend)
     for key in ("truncated", "approximate", "modularity"):

@@ -3,7 +3,9 @@ its headquarters and the technology it deals in, filtered by headquarters jurisd
 group of graph/data/jurisdiction_groups.yaml), recipient state, technology and documented attribution.
 
 The score and its terms are computed by :func:`graph.analysis.complicity.complicity_scores` only;
-:data:`TERMS` and :func:`formula` explain them from the weights that function uses.
+:data:`~graph.analysis.complicity.TERMS` and :func:`~graph.analysis.complicity.formula` explain them from the
+weights that function uses; the columns' meanings are the ``complicity_score`` and ``complicity_links``
+analyses' own (graph.analysis.ANALYSES).
 """
 
 from __future__ import annotations
@@ -16,54 +18,24 @@ import pandas as pd
 import pycountry
 import yaml
 
-from graph.analysis.complicity import LINK_COLUMNS, LISTED, WEIGHTS, complicity_links, complicity_scores
+from graph.analysis import ANALYSES
+from graph.analysis.complicity import LINK_COLUMNS, TERMS, complicity_links, complicity_scores
 from graph.analysis.supply_links import goods_kinds, rules
 from graph.countries import country_name
-from graph.queries import Param, QueryError, get_query, run_internal, run_query
+from graph.queries import Param, QueryError, run_internal, run_query
 from graph.store.base import Store
 
 GROUPS_FILE = files("graph") / "data" / "jurisdiction_groups.yaml"
 
-# The score's terms: result column -> (symbol, what it counts). The weights are WEIGHTS, the ones
-# complicity_scores multiplies by; tests/test_companies.py checks every row's score against them.
-TERMS = {
-    "facilitated": ("F", "incidents in which the company's product or service was used (FACILITATED)"),
-    "supply_linked": ("W", "further incidents perpetrated by a state the company supplied, directly or through an "
-                      "agency PART_OF it (SUPPLIED), where the sale is evidence by the time-and-tactic rule: the "
-                      "incident year lies in the documented supply period and the goods fit one of the incident's "
-                      "tactics; incidents in F are not counted again, a sale resting only on an in-country "
-                      "detection never counts"),
-    "agency_attributed": ("A", "of the incidents in W, those attributed to the very agency the company supplied"),
-    "physical": ("P", "physical incidents (Freedom House's test) among those in F and W"),
-}
-
-
-def formula() -> str:
-    """The score's formula from the weights complicity_scores uses.
-
-    >>> formula()
-    'score = 3·F + 1·W + 1·A + 1·P'
-    """
-    return "score = " + " + ".join(f"{WEIGHTS[col]}·{sym}" for col, (sym, _) in TERMS.items())
-
-
+_SCORE = ANALYSES["complicity_score"].columns
 RANKING_COLUMNS = {
-    "company": "company id",
-    "company_name": "company name",
+    **{c: _SCORE[c] for c in ("company", "company_name")},
     "hq": "ISO2 of its headquarters country (the first by code if the graph gives several)",
     "hq_name": "name of that country",
     "technology": "kinds of technology it deals in (the goods kinds of graph/data/supply_links.yaml named by its "
                   "sector, products, technology or the goods of its links)",
-    "score": f"complicity score, {formula()} (docs/analyses.md)",
-    **{col: f"{sym}: {what}" for col, (sym, what) in TERMS.items()},
-    "suspected": "incidents in F or W attributed to the state on suspicion only",
-    "states": "the perpetrator states of the linked incidents",
-    "facilitated_incidents": "the incidents behind F",
-    "supply_linked_incidents": "the incidents behind W",
-    "context": "supply-linked incidents the rule keeps as context, not scored (context_reasons says why)",
-    "detection_only": "incidents linked only by an in-country detection of the vendor's device, not scored",
-    "context_reasons": "for each link and reason of the rule, the incidents it keeps as context",
-    "formula": "the formula with this company's numbers",
+    **{c: _SCORE[c] for c in ("score", *TERMS, "suspected", "states", "facilitated_incidents", "supply_linked_incidents",
+                              "context", "detection_only", "context_reasons", "formula")},
 }
 
 
@@ -75,17 +47,9 @@ PARAMETERS = {
                              "evidence count (suspected ones weigh the same as documented ones otherwise)"),
 }
 
-_LINK_COLUMNS = get_query("corporate_complicity").columns
-EVIDENCE_COLUMNS = {
-    **{c: _LINK_COLUMNS[c] for c in ("state", "link", "supplied_to")},
-    "counts_as": "what the link counts as in the score: facilitated (F), evidence (W), context or detection_only "
-                 "(not scored)",
-    "why": "why: the role in the incident, or the time-and-tactic rule's verdict",
-    "incidents": "the incidents it counts so",
-    "incident": "the incident, when it is one (always, for a facilitated link)",
-    "incident_ids": f"their ids (the first {LISTED})",
-    **{c: _LINK_COLUMNS[c] for c in ("evidence_path", "link_sources", "incident_sources")},
-}
+EVIDENCE_COLUMNS = {c: ANALYSES["complicity_links"].columns[c] for c in (
+    "state", "link", "supplied_to", "counts_as", "why", "incidents", "incident", "incident_ids", "evidence_path",
+    "link_sources", "incident_sources")}
 assert set(EVIDENCE_COLUMNS) <= set(LINK_COLUMNS)
 
 

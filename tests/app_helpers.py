@@ -62,11 +62,11 @@ def _keys(value) -> set[str]:
 
 
 def _page_opened_with(monkeypatch, sample_cli, page: str, **query) -> AppTest:
-    """The app opened with ``query`` in its URL, then switched to ``page``."""
+    """``page`` opened at its URL with ``query`` (as a shared link opens it: that page runs first; the
+    Overview, the default page, would make the URL its own)."""
     _point_app_at(monkeypatch, sample_cli)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update(query)
-    at.run()
     at.switch_page(page).run()
     assert not at.exception
     return at

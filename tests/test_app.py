@@ -3,8 +3,9 @@
 
 from streamlit.testing.v1 import AppTest
 
+from graph.analysis import ANALYSES
 from graph.queries import load_library
-from tests.app_helpers import _app, _point_app_at, shown
+from tests.app_helpers import _app, _page_opened_with, _point_app_at, shown
 from tests.helpers import ROOT
 
 
@@ -88,6 +89,61 @@ def test_analyses_page_runs_an_analysis_on_demand(sample_cli, monkeypatch):
     at.selectbox(key="analysis").set_value("paths").run()
     at.button[0].click().run()
     assert not at.exception and "source is required" in shown(at.error[0].value)
+
+
+def _url(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def test_overview_keeps_its_query_in_the_url_and_another_query_starts_from_its_defaults(sample_cli, monkeypatch):
+    # cases.jsonl, China abroad: TH ref-0007, ref-0055; US ref-0008, ref-0041; IE; NL (as the form gives above)
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/overview.py", origin="China")
+    assert not at.error and at.text_input(key="overview-cross_border_reach:origin").value == "China"
+    assert list(at.dataframe[1].value.host) == ["TH", "US", "IE", "NL"]
+    assert _url(at) == {"origin": "CN"}  # cross_border_reach is the default query: left out
+    # another query: its own default origin (CN for tactic_profile), not the previous query's value
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/overview.py", origin="RW")
+    at.selectbox(key="overview-query").set_value("tactic_profile").run()
+    assert not at.exception and at.text_input(key="overview-tactic_profile:origin").value == "China"
+    assert _url(at) == {"query": "tactic_profile"}
+
+
+def test_questions_open_from_the_url_with_their_parameters(sample_cli, monkeypatch):
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/questions.py", question="incidents_per_host",
+                           year_from="2020", year_to="2020")
+    assert not at.error
+    # as in test_questions_page_runs_every_query_from_its_header: 2020 in cases.jsonl
+    result = at.dataframe[0].value
+    assert list(zip(result.host, result.incidents)) == [("AE", 2), ("AT", 1), ("FR", 1), ("SE", 1), ("US", 1)]
+    assert _url(at) == {"question": "incidents_per_host", "year_from": "2020", "year_to": "2020"}
+    at.number_input(key="query-incidents_per_host:year_to").set_value(2021)
+    at.button[0].click().run()
+    assert _url(at) == {"question": "incidents_per_host", "year_from": "2020", "year_to": "2021"}
+    # a bool parameter: un_naming_gap's only_gaps defaults to true; false is written as 0
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/questions.py", question="un_naming_gap", only_gaps="0")
+    assert at.checkbox(key="query-un_naming_gap:only_gaps").value is False
+    assert _url(at) == {"question": "un_naming_gap", "only_gaps": "0"}
+
+
+def test_analyses_open_from_the_url_run_and_show_their_column_meanings(sample_cli, monkeypatch):
+    # the URL of a run analysis: reach of Rwanda given by name (see test_analyses_page_runs_an_analysis_on_demand)
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/analyses.py", analysis="reach", origin="Rwanda", run="1")
+    assert not at.error
+    row = at.dataframe[0].value.iloc[0]
+    assert (row.origin, row.hosts, row.incidents_abroad, row.first_year, row.last_year) == ("RW", 3, 4, 2010, 2021)
+    assert _url(at) == {"analysis": "reach", "origin": "RW", "run": "1"}
+    meanings = at.table[0].value
+    assert dict(zip(meanings.column, meanings.meaning))["hosts"] == ANALYSES["reach"].columns["hosts"]
+    assert "origin page" in list(meanings.column)  # the link column beside origin
+    # without run=1 nothing runs; the declared columns are listed all the same
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/analyses.py", analysis="reach", origin="RW")
+    assert not at.dataframe and "press Run" in at.info[0].value
+    assert list(at.table[0].value.column) == list(ANALYSES["reach"].columns)
+    at.button[0].click().run()
+    assert _url(at) == {"analysis": "reach", "origin": "RW", "run": "1"} and len(at.dataframe[0].value) == 1
+    # another analysis starts from its own defaults and is not run
+    at.selectbox(key="analysis").set_value("paths").run()
+    assert _url(at) == {"analysis": "paths"} and not at.dataframe
 
 
 def _edges(at):
@@ -183,11 +239,8 @@ def test_explore_filters_cap_expand_and_path_live_in_the_url(sample_cli, monkeyp
         "entity": "Country:RW", "depth": "1", "cap": "100", "node": "Company:company-nso-group",
         "expand": "Company:company-nso-group", "path": "Country:IL"}
     # the same URL in a new session reopens the same view
-    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    again.query_params.update({k: (v[0] if isinstance(v, list) else v) for k, v in url.items()})
-    again.run()
-    again.switch_page("app_pages/explore.py").run()
-    assert not again.exception
+    again = _page_opened_with(monkeypatch, sample_cli, "app_pages/explore.py",
+                              **{k: (v[0] if isinstance(v, list) else v) for k, v in url.items()})
     assert again.selectbox(key="explore-entity").value == "Country:RW"
     assert "Path (highlighted): Rwanda → NSO Group → Israel" in _captions(again)
     assert any(c.startswith("Showing 20 of 20 nodes") for c in _captions(again))

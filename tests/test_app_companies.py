@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.app_helpers import _page, shown
+from tests.app_helpers import _page, _page_opened_with, shown
 
 
 def test_formula_terms_and_the_eu_filter(sample_cli, monkeypatch):
@@ -46,3 +46,44 @@ def test_recipient_state_by_name_and_technology(sample_cli, monkeypatch):
     assert list(at.dataframe[0].value.company_name) == ["NSO Group"]
     at.selectbox(key="companies-technology").set_value("transport").run()
     assert "No company is linked" in at.info[0].value
+
+
+def _url(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def test_a_url_gives_the_recipient_state_by_name_and_keeps_the_view(sample_cli, monkeypatch):
+    # a shared link with the state by its name: the page shows Saudi Arabia's ranking and writes its key
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/companies.py", state="Saudi Arabia")
+    assert not at.error and at.text_input(key="companies:state").value == "Saudi Arabia"
+    ranking = at.dataframe[0].value
+    assert list(zip(ranking.company_name, ranking.score, ranking.facilitated)) == [("NSO Group", 7, 2), ("Twitter", 3, 1)]
+    assert _url(at) == {"state": "SA"}
+    # a changed widget changes the URL; the evidence company chosen (not the first) is kept too
+    at.selectbox(key="companies-evidence").set_value("company-twitter").run()
+    assert _url(at) == {"state": "SA", "company": "company-twitter"}
+    assert set(at.dataframe[1].value.state) == {"SA"} and list(at.dataframe[1].value.counts_as) == ["facilitated"]
+    at.selectbox(key="companies-technology").set_value("intrusion").run()
+    assert list(at.dataframe[0].value.company_name) == ["NSO Group"]
+    assert _url(at) == {"state": "SA", "technology": "intrusion"}  # Twitter is no longer in the ranking
+    # that URL, opened in a new session, is the same view
+    again = _page_opened_with(monkeypatch, sample_cli, "app_pages/companies.py", **_url(at))
+    assert list(again.dataframe[0].value.company_name) == ["NSO Group"]
+    assert again.selectbox(key="companies-technology").value == "intrusion"
+
+
+def test_a_url_gives_the_jurisdiction_group_and_the_evidence_company(sample_cli, monkeypatch):
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/companies.py", jurisdiction="EU",
+                           company="company-intellexa-consortium")
+    assert not at.error
+    ranking = at.dataframe[0].value
+    assert list(zip(ranking.company_name, ranking.score)) == [("GainJet", 4), ("Intellexa Consortium", 3),
+                                                              ("FinFisher", 0), ("Nexa Technologies", 0)]
+    assert at.selectbox(key="companies-evidence").value == "company-intellexa-consortium"
+    # Intellexa Consortium: one facilitated incident of EG (companies.jsonl, cases.jsonl ref-0034)
+    evidence = at.dataframe[1].value
+    assert list(evidence[evidence.counts_as == "facilitated"].incident) == ["ref-0034"]
+    # a name no state has: the form says so, and the URL keeps what was typed
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/companies.py", state="Narnia")
+    assert "no match for “Narnia”" in shown(at.warning[0].value) and not at.dataframe
+    assert _url(at) == {"state": "Narnia"}

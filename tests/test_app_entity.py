@@ -4,12 +4,17 @@ search, opened from its URL, and followed from a link in one of its tables. Expe
 
 from __future__ import annotations
 
+import shutil
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from app_pages.ui import data_version
+from graph.queries import run_internal
+from graph.store.embedded import EmbeddedStore
 from tests.app_helpers import _page_opened_with, shown
+from tests.helpers import FIXTURES, ROOT, load
 
 PAGE = "app_pages/entity.py"
 
@@ -80,3 +85,41 @@ def test_a_bad_url_and_a_name_that_matches_nothing_say_so(sample_cli, monkeypatc
     at = _entity_page(monkeypatch, sample_cli)
     at.text_input(key="entity-q").set_value("Rwnda").run()
     assert not at.exception and "did you mean Rwanda" in shown(at.warning[0].value)
+
+
+def test_a_reingest_that_changes_only_a_property_is_shown_at_once(tmp_path, monkeypatch):
+    """The caches are keyed on the embedded database's files (app_pages/ui.py data_version), not on its counts:
+    a rebuild from a bundle whose one change is an incident's summary leaves the node and relationship counts
+    as they were (the file's Source is replaced, not added), and the next view shows the new summary, not the
+    cached one."""
+    bundle = tmp_path / "bundle"
+    shutil.copytree(FIXTURES / "analysis", bundle)
+    db = tmp_path / "fx.lbug"
+    load(db, bundle)
+    monkeypatch.setenv("TNR_BACKEND", "embedded")
+    monkeypatch.setenv("TNR_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"kind": "incident", "id": "f-1"})
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+
+    def summary() -> str:
+        props = at.dataframe[0].value
+        return dict(zip(props.property, props.value))["summary"]
+
+    assert summary() == "Fixture: assassination by SA in TR."
+    before, counts = data_version(), _counts(db)
+    at.run()
+    assert data_version() == before  # a read changes nothing: the cache holds
+    incidents = bundle / "Incident.csv"
+    incidents.write_text(incidents.read_text(encoding="utf-8").replace(
+        "Fixture: assassination by SA in TR.", "Fixture: a killing by SA in TR (rewritten)."), encoding="utf-8")
+    load(db, bundle, rebuild=True)
+    assert _counts(db) == counts and data_version() != before
+    at.run()
+    assert not at.exception and summary() == "Fixture: a killing by SA in TR (rewritten)."
+
+
+def _counts(db) -> list:
+    with EmbeddedStore(db) as s:
+        return list(run_internal(s, "data_version").number)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from tests.app_helpers import _page, _plain
+from tests.app_helpers import _page, _page_opened_with, _plain
 
 SECTIONS = ["host_exposure", "impunity_by_host", "un_naming_by_state", "un_naming_gap"]
 
@@ -61,3 +61,24 @@ def test_a_year_window_changes_the_naming_table_as_on_the_questions_page(sample_
         ("IR", 4, False), ("RU", 3, True), ("RW", 1, True), ("VN", 1, False)]
     expected = _questions_answer(at, "un_naming_by_state", year_from=2019, year_to=2020)
     assert _without_links(naming) == expected
+
+
+def test_a_url_gives_one_sections_years_and_a_changed_form_writes_them(sample_cli, monkeypatch):
+    at = _page_opened_with(monkeypatch, sample_cli, "app_pages/host_states.py",
+                           **{"un_naming_by_state.year_from": "2019", "un_naming_by_state.year_to": "2020"})
+    assert not at.error
+    # the same 2019-2020 window as above, from the URL alone; the other sections keep their defaults
+    naming = at.dataframe[2].value
+    assert list(zip(naming.state, naming.incidents, naming.named_in_window)) == [
+        ("IR", 4, False), ("RU", 3, True), ("RW", 1, True), ("VN", 1, False)]
+    assert at.number_input(key="host-states-un_naming_gap:year_from").value != 2019
+    assert dict(at.query_params) == {"un_naming_by_state.year_from": "2019", "un_naming_by_state.year_to": "2020"}
+    # the conduct section for Thailand (docs/analyses.md: 6 incidents, cooperated 2, failed to protect 2,
+    # unknown 2), given by name: its key joins the URL beside the other section's window
+    at.text_input(key="host-states-host_exposure:host").set_value("Thailand")
+    at.button[0].click().run()
+    conduct = at.dataframe[0].value
+    assert list(conduct.iloc[0][["host", "incidents", "cooperated", "failed_to_protect", "response_unknown"]]) == [
+        "TH", 6, 2, 2, 2]
+    assert dict(at.query_params) == {"host_exposure.host": "TH", "un_naming_by_state.year_from": "2019",
+                                     "un_naming_by_state.year_to": "2020"}

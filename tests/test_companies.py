@@ -11,13 +11,11 @@ from pathlib import Path
 import pytest
 
 from graph import companies
-from graph.analysis.complicity import WEIGHTS
+from graph.analysis.complicity import TERMS, WEIGHTS, formula
 from graph.companies import (
     RANKING_COLUMNS,
-    TERMS,
     company_ranking,
     evidence,
-    formula,
     hq_countries,
     jurisdiction_groups,
     technologies,

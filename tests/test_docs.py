@@ -9,7 +9,7 @@ import re
 import pytest
 import typer.main
 
-from graph.analysis import ANALYSES
+from graph.analysis import ANALYSES, columns_markdown, run_analysis, with_columns_section
 from graph.cli import app
 from graph.queries import load_library
 from tests.helpers import ROOT
@@ -58,6 +58,39 @@ def test_every_analysis_and_parameter_is_documented(name):
     assert f"`{name}`" in ANALYSES_DOC, f"analysis {name} is not in docs/analyses.md"
     for p in ANALYSES[name].parameters.values():
         assert p.description, f"analysis {name}: parameter {p.name} has no description"
+
+
+# Every analysis with parameters that give each of its result shapes (both views of the ego network).
+ANALYSIS_CASES = [("ego_network", {"entity": "RW", "view": "edges"}), ("ego_network", {"entity": "GainJet", "view": "nodes"}),
+                  ("brokerage", {}), ("company_state", {}), ("state_projection", {"via": "hosts"}),
+                  ("state_projection", {"via": "suppliers"}), ("communities", {}), ("reach", {}),
+                  ("paths", {"source": "NSO Group", "target": "Carine Kanimba"}), ("complicity_score", {}),
+                  ("complicity_links", {})]
+
+
+def test_the_cases_cover_every_analysis():
+    assert {name for name, _ in ANALYSIS_CASES} == set(ANALYSES)
+
+
+@pytest.mark.parametrize("name,params", ANALYSIS_CASES, ids=lambda v: v if isinstance(v, str) else repr(v))
+def test_every_analysis_returns_only_the_columns_it_declares(sample_store, name, params):
+    result = run_analysis(sample_store, name, params)
+    assert len(result), f"{name} returned nothing on the sample: the check below would prove nothing"
+    declared = list(ANALYSES[name].columns)
+    undeclared = [c for c in result.columns if c not in declared]
+    assert not undeclared, f"analysis {name} returns columns it does not declare in graph/analysis: {undeclared}"
+    assert list(result.columns) == [c for c in declared if c in result.columns], f"{name}: not in the declared order"
+
+
+def test_every_analysis_column_has_a_meaning_and_the_docs_show_it():
+    for a in ANALYSES.values():
+        assert a.columns, f"analysis {a.name} declares no columns"
+        assert all(m.strip() for m in a.columns.values()), f"analysis {a.name}: a column has no meaning"
+    assert columns_markdown() in ANALYSES_DOC and with_columns_section(ANALYSES_DOC) == ANALYSES_DOC, (
+        "docs/analyses.md's analysis columns are not the declared ones: run `make docs`")
+    help_text = " ".join(CLI.commands["analyze"].epilog.split())
+    for a in ANALYSES.values():
+        assert f"{a.name}: {', '.join(a.columns)}." in help_text, f"tnr analyze --help does not list {a.name}'s columns"
 
 
 def test_every_setting_is_documented():

@@ -46,6 +46,30 @@ from graph.queries import INTERNAL_PACKAGE, get_query, run_internal, run_query
 from graph.store.base import Store
 
 WEIGHTS = {"facilitated": 3, "supply_linked": 1, "agency_attributed": 1, "physical": 1}
+# The score's terms: result column -> (symbol, what it counts). The weights are WEIGHTS, the ones
+# complicity_scores multiplies by; the Companies page and the score's column meanings show them;
+# tests/test_companies.py checks every row's score against them.
+TERMS = {
+    "facilitated": ("F", "incidents in which the company's product or service was used (FACILITATED)"),
+    "supply_linked": ("W", "further incidents perpetrated by a state the company supplied, directly or through an "
+                      "agency PART_OF it (SUPPLIED), where the sale is evidence by the time-and-tactic rule: the "
+                      "incident year lies in the documented supply period and the goods fit one of the incident's "
+                      "tactics; incidents in F are not counted again, a sale resting only on an in-country "
+                      "detection never counts"),
+    "agency_attributed": ("A", "of the incidents in W, those attributed to the very agency the company supplied"),
+    "physical": ("P", "physical incidents (Freedom House's test) among those in F and W"),
+}
+
+
+def formula() -> str:
+    """The score's formula from the weights complicity_scores uses.
+
+    >>> formula()
+    'score = 3·F + 1·W + 1·A + 1·P'
+    """
+    return "score = " + " + ".join(f"{WEIGHTS[col]}·{sym}" for col, (sym, _) in TERMS.items())
+
+
 COLUMNS = ["company", "company_name", "score", "facilitated", "supply_linked", "agency_attributed", "physical",
            "suspected", "attribution", "context", "detection_only", "states", "roles",
            "facilitated_incidents", "supply_linked_incidents", "supply_evidence", "context_reasons",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -44,6 +45,35 @@ REPLAY = "import os, sys, ladybug; os.umask(0o077); ladybug.Database(sys.argv[1]
 
 def commit_rows() -> int:
     return int(os.environ.get("TNR_COMMIT_ROWS", "200000"))
+
+
+ASIDE = ".before-rebuild"
+
+
+def database_files(path: Path) -> list[Path]:
+    """A Ladybug database file and the files Ladybug keeps beside it (WAL, ...), not the lock nor the copy a
+    rebuild sets aside."""
+    prefix = f"{path.name}."
+    return [path, *(p for p in path.parent.iterdir() if p.name.startswith(prefix)
+                    and not p.name.endswith((".lock", ASIDE)))]
+
+
+def files_signature(path: str | Path) -> str:
+    """What changes whenever a write reaches the database at ``path``: each of its files' name, inode, size
+    and modification time (ns), hashed. Read from the file system alone (microseconds, nothing opened):
+    a commit writes the WAL and checkpoints it into the file, a rebuild puts a new file in place. Readers
+    open the database read-only and change none of it. Empty when there is no database."""
+    path = Path(path)
+    if not path.exists():
+        return ""
+    parts = []
+    for f in sorted(database_files(path)):
+        try:
+            st = f.stat()
+        except FileNotFoundError:  # a WAL folded in and removed between the listing and the stat
+            continue
+        parts.append(f"{f.name}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 class EmbeddedStore(Store):
@@ -94,13 +124,11 @@ class EmbeddedStore(Store):
         finally:
             self._lock.release()
 
-    ASIDE = ".before-rebuild"
+    ASIDE = ASIDE
 
     def _files(self) -> list[Path]:
         """The database file and the files Ladybug keeps beside it (WAL, ...), not the lock."""
-        prefix = f"{self.path.name}."
-        return [self.path, *(p for p in self.path.parent.iterdir() if p.name.startswith(prefix)
-                             and not p.name.endswith((".lock", self.ASIDE)))]
+        return database_files(self.path)
 
     def _open(self) -> None:
         if self._interrupted():

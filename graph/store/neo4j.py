@@ -166,6 +166,11 @@ class Neo4jStore(Store):
         except Exception as e:  # noqa: BLE001
             raise self._error(e) from None
 
+    def ingest_generation(self) -> int | None:
+        """How many ingests (claims of the ingest marker: every write takes one) the graph has had, as this
+        reader's last query saw the marker; None before its first query, or if nothing was ever written."""
+        return None if self._seen is None else self._seen.generation
+
     def query_type(self, cypher: str, params: dict[str, Any]) -> str:
         """What Neo4j plans ``cypher`` to be, from ``EXPLAIN`` (nothing runs): r, rw, w or s (schema)."""
         try:
