@@ -27,10 +27,10 @@ sys.path.insert(0, str(HERE.parent))
 from bench.generate import write as generate  # noqa: E402
 
 
-def run(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> dict[str, float]:
+def run(cmd: list[str], ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> dict[str, float]:
     """Wall seconds and peak RSS (GiB) of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     out, err = proc.stdout.read().decode(), proc.stderr.read().decode()

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app_pages.main import PAGES
 from graph.analysis import ANALYSES
 from graph.queries import load_library
@@ -38,3 +40,20 @@ def test_the_quick_bench_writes_every_figure_and_the_report(tmp_path):
     assert text.startswith("# Benchmarks\n\nhand-written history") and text.endswith("\n\nafter\n")
     assert "stale table" not in text and "| 2,000 | " in text and "corporate_complicity" in text and "brokerage" in text
     assert "### App pages on embedded, 2,000 incidents" in text and "| Host states | " in text
+
+
+@pytest.mark.neo4j
+def test_the_quick_neo4j_ingest_bench_loads_the_same_graph_four_ways(tmp_path, neo4j_server):
+    """bench/neo4j_ingest.py --quick on its own throwaway server: tnr ingest, LOAD CSV, the naive loop and
+    neo4j-admin import each end with the node and relationship counts of the graph tnr ingest wrote."""
+    out = tmp_path / "neo4j_ingest.json"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "neo4j_ingest.py"), "--quick", "--heap", "768m",
+                           "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    r = json.loads(out.read_text())["results"][0]
+    want = r["graph"]
+    assert r["incidents"] == 500 and want["nodes"] > 500 and want["relationships"] > want["nodes"]
+    for step in ("ingest", "load_csv", "naive", "admin_import"):
+        assert {k: r[step][k] for k in want} == want, step
+    assert r["naive"]["estimated"] is False and r["naive"]["rows"] == r["rows"] == sum(want.values())
+    assert r["naive_vs_ingest"] == round(r["naive"]["seconds"] / r["ingest"]["seconds"], 2)
