@@ -288,6 +288,11 @@ def naive(server: Server, files: list[File], delimiter: str, budget: float | Non
             "seconds_run": round(measured, 2), "rows_per_second_run": round(rows_done / measured, 1)}
 
 
+def step(name: str, result: dict) -> dict:
+    print(f"{name}: {json.dumps(result)}", flush=True)  # as it goes: a 100k run takes long
+    return result
+
+
 def measure(n: int, seed: int, work: Path, budget: float | None, heap: str) -> dict:
     data = work / f"cases-{n}"
     generate(data, n, seed)
@@ -296,8 +301,8 @@ def measure(n: int, seed: int, work: Path, budget: float | None, heap: str) -> d
     try:
         server.empty()
         tnr = [py, "-m", "graph.cli", "ingest", str(data), "--rejects", str(work / "rejects.jsonl")]
-        first = run(tnr, env=server.client_env())
-        again = run(tnr, env=server.client_env())
+        first = step("tnr ingest", run(tnr, env=server.client_env()))
+        again = step("re-ingest", run(tnr, env=server.client_env()))
         ingest_counts = server.counts()
         folder = server.home / "import" / "csv"
         shutil.rmtree(folder, ignore_errors=True)
@@ -305,10 +310,10 @@ def measure(n: int, seed: int, work: Path, budget: float | None, heap: str) -> d
             env=server.client_env())
         files, delimiter, meta = exported(folder)
         server.empty()
-        loaded = load_csv(server, folder, files, delimiter)
+        loaded = step("LOAD CSV", load_csv(server, folder, files, delimiter))
         server.empty()
-        slow = naive(server, files, delimiter, budget)
-        admin = admin_import(server, folder, work)
+        slow = step("naive loop", naive(server, files, delimiter, budget))
+        admin = step("neo4j-admin import", admin_import(server, folder, work))
     finally:
         server.stop()
     out = {"incidents": n, "seed": seed, "rows": meta["nodes"] + meta["relationships"],
