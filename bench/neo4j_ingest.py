@@ -47,8 +47,8 @@ from bench.generate import write as generate  # noqa: E402
 from bench.ingest import run  # noqa: E402
 from graph.neo4j_server import find_java  # noqa: E402
 from graph.schema import load_schema, neo4j_constraints  # noqa: E402
+from ingest.admin_csv import COLUMN, META_TYPES  # noqa: E402
 
-COLUMN = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")
 CYPHER_CAST = {"long": "toInteger({})", "int": "toInteger({})", "double": "toFloat({})", "boolean": "toBoolean({})"}
 BATCH = 10_000
 csv.field_size_limit(2**31 - 1)
@@ -145,7 +145,7 @@ class File:
             self.type = path.stem.split("_", 1)[1].rsplit("_", 2)[0]
             self.from_label, self.to_label = self.columns[self.start]["space"], self.columns[self.end]["space"]
             self.from_key, self.to_key = schema.node(self.from_label).key, schema.node(self.to_label).key
-        meta = {"ID", "LABEL", "START_ID", "END_ID", "TYPE", "IGNORE"}
+        meta = set(META_TYPES)
         # a named ID column is a property too (neo4j-admin's convention): the node's key
         self.props = [(i, c["name"], "string" if c["type"] == "ID" else c["type"] or "string")
                       for i, c in enumerate(self.columns) if (c["type"] not in meta or c["type"] == "ID") and c["name"]]
